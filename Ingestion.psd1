@@ -1,0 +1,37 @@
+@{
+    RootModule             = 'Ingestion.PowerShell.dll'
+    ModuleVersion          = '0.1.0'
+    CompatiblePSEditions   = @('Core')
+    GUID                   = '5b0a8c1e-7f43-4b8e-9d0c-2f6a4e1c9a37'
+    Author                 = 'Ingestion contributors'
+    CompanyName            = 'Ingestion'
+    Copyright              = '(c) Ingestion contributors. All rights reserved.'
+    Description            = 'Moves data into customer-data platforms: Adobe Experience Platform batch ingestion, with a local emulator to try it without an account.'
+    PowerShellVersion      = '7.4'
+    FormatsToProcess       = @('Ingestion.format.ps1xml')
+    CmdletsToExport        = @(
+        'Complete-IngestBatch'
+        'Connect-IngestService'
+        'Disconnect-IngestService'
+        'Get-IngestDataset'
+        'Get-IngestStatus'
+        'New-IngestBatch'
+        'New-IngestDataset'
+        'Remove-IngestBatch'
+        'Send-IngestFile'
+        'Start-IngestEmulator'
+        'Stop-IngestBatch'
+        'Stop-IngestEmulator'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('AEP', 'AdobeExperiencePlatform', 'Ingestion', 'Batch', 'CDP', 'Emulator')
+            ProjectUri   = 'https://github.com/ingestion-module/Ingestion'
+            LicenseUri   = 'https://github.com/ingestion-module/Ingestion/blob/main/LICENSE'
+            ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end, and a local emulator.'
+        }
+    }
+}

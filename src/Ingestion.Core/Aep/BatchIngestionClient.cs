@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ingestion.Core.Errors;
+using Ingestion.Core.Http;
+using Ingestion.Core.Models;
+
+namespace Ingestion.Core.Aep;
+
+/// <summary>AEP Batch Ingestion API (<c>/data/foundation/import</c>).</summary>
+public sealed class BatchIngestionClient
+{
+    /// <summary>The gateway's limit for a single-request upload (256 MB).</summary>
+    public const long MaxSmallFileBytes = 268_435_456;
+
+    private const string Base = "data/foundation/import/";
+    private readonly PlatformConnection connection;
+
+    internal BatchIngestionClient(PlatformConnection connection) => this.connection = connection;
+
+    public async Task<IngestBatch> CreateBatchAsync(NewBatchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var datasetId = ServiceId.Check(request.DatasetId, "DatasetId");
+        var body = new JsonObject
+        {
+            ["datasetId"] = datasetId,
+            ["inputFormat"] = InputFormat(request),
+        };
+        if (request.ReplacedBatchIds.Count > 0)
+        {
+            body["replay"] = new JsonObject
+            {
+                // The API wants predecessors as "$<batch id>".
+                ["predecessors"] = new JsonArray(request.ReplacedBatchIds.Select(id => (JsonNode)("$" + ServiceId.Check(id.TrimStart('$'), "Replace"))).ToArray()),
+                ["reason"] = request.ReplayReason,
+            };
+        }
+
+        if (request.Tags.Count > 0)
+        {
+            var tags = new JsonObject();
+            foreach (var (key, values) in request.Tags)
+            {
+                tags[key] = new JsonArray(values.Select(v => (JsonNode)v).ToArray());
+            }
+
+            body["tags"] = tags;
+        }
+
+        if (request.ErrorDiagnostics)
+        {
+            body["enableErrorDiagnostics"] = true;
+        }
+
+        var operation = string.Format(Messages.OpCreateBatch, datasetId);
+        // Not marked idempotent: a retried create can leave two batches behind.
+        using var message = connection.Request(HttpMethod.Post, Base + "batches", PlatformConnection.Json(body));
+        HttpResponseMessage response;
+        try
+        {
+            response = await connection.SendAsync(message, operation, datasetId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (ex.StatusCode is null && ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout)
+        {
+            throw new IngestionException(ex.Kind, string.Format(Messages.BatchCreateAmbiguous, datasetId, ex.InnerException?.Message ?? ex.Message), ex) { Target = datasetId };
+        }
+
+        var json = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        var id = AepJson.String(json, "id") ?? throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBody, operation, 201));
+        return new IngestBatch
+        {
+            Id = id,
+            DatasetId = datasetId,
+            Format = request.Format,
+            MultiLineJson = request.MultiLineJson,
+            Status = BatchStatusExtensions.ParseCatalogValue(AepJson.String(json, "status") ?? "loading"),
+            Created = AepJson.EpochMillis(json, "created"),
+        };
+    }
+
+    public async Task<IngestFileResult> UploadFileAsync(string batchId, string datasetId, string localPath, string? remoteName, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        ServiceId.Check(batchId, "BatchId");
+        ServiceId.Check(datasetId, "DatasetId");
+        var file = new FileInfo(localPath);
+        if (!file.Exists)
+        {
+            throw new IngestionException(IngestErrorKind.NotFound, string.Format(Messages.FileNotFound, localPath)) { Target = localPath };
+        }
+
+        if (file.Length > MaxSmallFileBytes)
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.FileTooLargeForSinglePut, localPath, file.Length, MaxSmallFileBytes)) { Target = localPath };
+        }
+
+        var name = remoteName ?? file.Name;
+        var path = $"{Base}batches/{batchId}/datasets/{datasetId}/files/{RemotePath.Escape(name)}";
+        var started = Stopwatch.GetTimestamp();
+        using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
+        // Lets the service refuse (413, 404) before the body is sent.
+        message.Headers.ExpectContinue = true;
+        // A PUT to the same path replaces the file: safe to send again.
+        message.MarkIdempotent();
+        using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
+        return new IngestFileResult
+        {
+            Path = file.FullName,
+            RemoteName = name,
+            Bytes = file.Length,
+            Duration = Stopwatch.GetElapsedTime(started),
+            BatchId = batchId,
+            DatasetId = datasetId,
+        };
+    }
+
+    /// <summary>Signals that all files are uploaded. The service documents this as safe to repeat.</summary>
+    public Task CompleteBatchAsync(string batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, "COMPLETE", idempotent: true, cancellationToken);
+
+    public Task AbortBatchAsync(string batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, "ABORT", idempotent: false, cancellationToken);
+
+    public Task RevertBatchAsync(string batchId, CancellationToken cancellationToken) =>
+        ActAsync(batchId, "REVERT", idempotent: false, cancellationToken);
+
+    private static JsonObject InputFormat(NewBatchRequest request)
+    {
+        var format = new JsonObject { ["format"] = request.Format.ToString().ToLowerInvariant() };
+        if (request.Format == IngestFormat.Json)
+        {
+            format["isMultiLineJson"] = request.MultiLineJson;
+        }
+
+        return format;
+    }
+
+    private async Task ActAsync(string batchId, string action, bool idempotent, CancellationToken cancellationToken)
+    {
+        ServiceId.Check(batchId, "BatchId");
+        using var message = connection.Request(HttpMethod.Post, $"{Base}batches/{batchId}?action={action}");
+        if (idempotent)
+        {
+            message.MarkIdempotent();
+        }
+
+        // The batch id is the only input: a 400 here means the batch is in the wrong state for the action.
+        using var response = await connection.SendAsync(message, string.Format(Messages.OpBatchAction, action, batchId), batchId, cancellationToken, IngestErrorKind.InvalidState).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Ingestion.Core.Errors;
+using Ingestion.Core.Http;
+using Ingestion.Core.Models;
+
+namespace Ingestion.Core.Aep;
+
+/// <summary>AEP Catalog Service (<c>/data/foundation/catalog</c>): batch status and datasets.</summary>
+public sealed class CatalogClient
+{
+    private const string Base = "data/foundation/catalog/";
+    private const int PageSize = 100;
+    private const string SchemaContentType = "application/vnd.adobe.xed-full+json;version=1";
+    private readonly PlatformConnection connection;
+    private readonly TimeProvider time;
+
+    internal CatalogClient(PlatformConnection connection, TimeProvider time)
+    {
+        this.connection = connection;
+        this.time = time;
+    }
+
+    public async Task<IngestStatus> GetBatchStatusAsync(string batchId, CancellationToken cancellationToken)
+    {
+        ServiceId.Check(batchId, "BatchId");
+        var operation = string.Format(Messages.OpGetBatch, batchId);
+        using var message = connection.Request(HttpMethod.Get, $"{Base}batches/{batchId}").MarkIdempotent();
+        var response = await connection.SendAsync(message, operation, batchId, cancellationToken).ConfigureAwait(false);
+        var root = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        var batch = AepJson.Unwrap(root, batchId)
+            ?? throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.BatchMissingFromCatalog, batchId)) { Target = batchId };
+        return CatalogBatchReader.Read(batchId, batch);
+    }
+
+    /// <summary>Polls until the batch reaches a terminal state, with intervals that grow up to a cap.</summary>
+    public async Task<IngestStatus> WaitForBatchAsync(string batchId, WaitOptions options, IProgress<IngestStatus>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.InitialInterval <= TimeSpan.Zero || options.MaxInterval <= TimeSpan.Zero || !(options.Growth >= 1))
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, Messages.WaitOptionsInvalid);
+        }
+
+        var started = time.GetTimestamp();
+        var interval = TimeSpan.FromTicks(Math.Min(options.InitialInterval.Ticks, options.MaxInterval.Ticks));
+        while (true)
+        {
+            var status = await GetBatchStatusAsync(batchId, cancellationToken).ConfigureAwait(false);
+            progress?.Report(status);
+            if (status.IsTerminal)
+            {
+                return status;
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            var delay = interval;
+            if (options.Timeout is { } timeout)
+            {
+                if (elapsed >= timeout)
+                {
+                    throw new IngestionException(IngestErrorKind.Timeout, string.Format(Messages.WaitTimedOut, batchId, status.Status.ToCatalogValue(), elapsed.TotalSeconds))
+                    {
+                        Target = status,
+                        RecommendedAction = Messages.WaitTimedOutAction,
+                    };
+                }
+
+                // Look once more right at the deadline rather than sleeping past it.
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks, (timeout - elapsed).Ticks));
+            }
+
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            interval = TimeSpan.FromTicks(Math.Min(options.MaxInterval.Ticks, (long)(interval.Ticks * options.Growth)));
+        }
+    }
+
+    public async Task<IngestDataset> CreateDatasetAsync(string name, string schemaId, string? description, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.ValueRequired, "Name"));
+        }
+
+        if (string.IsNullOrWhiteSpace(schemaId))
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.ValueRequired, "SchemaId"));
+        }
+
+        var body = new JsonObject
+        {
+            ["name"] = name,
+            ["schemaRef"] = new JsonObject { ["id"] = schemaId, ["contentType"] = SchemaContentType },
+        };
+        if (!string.IsNullOrEmpty(description))
+        {
+            body["description"] = description;
+        }
+
+        var operation = string.Format(Messages.OpCreateDataset, name);
+        using var message = connection.Request(HttpMethod.Post, Base + "dataSets", PlatformConnection.Json(body));
+        var response = await connection.SendAsync(message, operation, name, cancellationToken).ConfigureAwait(false);
+        var created = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        // Catalog answers ["@/dataSets/<id>"].
+        var reference = (created as JsonArray)?.FirstOrDefault()?.ToString();
+        var id = reference?[(reference.LastIndexOf('/') + 1)..];
+        if (string.IsNullOrEmpty(id))
+        {
+            throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBody, operation, (int)response.StatusCode)) { Target = name };
+        }
+
+        return await GetDatasetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IngestDataset> GetDatasetAsync(string datasetId, CancellationToken cancellationToken)
+    {
+        ServiceId.Check(datasetId, "DatasetId");
+        var operation = string.Format(Messages.OpGetDataset, datasetId);
+        using var message = connection.Request(HttpMethod.Get, $"{Base}dataSets/{datasetId}").MarkIdempotent();
+        var response = await connection.SendAsync(message, operation, datasetId, cancellationToken).ConfigureAwait(false);
+        var root = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        var dataset = AepJson.Unwrap(root, datasetId)
+            ?? throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBody, operation, 200)) { Target = datasetId };
+        return ReadDataset(datasetId, dataset);
+    }
+
+    /// <summary>All datasets (optionally those with exactly <paramref name="name"/>), a page at a time.</summary>
+    public async IAsyncEnumerable<IngestDataset> ListDatasetsAsync(string? name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var start = 0; ; start += PageSize)
+        {
+            var query = $"{Base}dataSets?limit={PageSize}&start={start}";
+            if (!string.IsNullOrEmpty(name))
+            {
+                query += "&name=" + Uri.EscapeDataString(name);
+            }
+
+            using var message = connection.Request(HttpMethod.Get, query).MarkIdempotent();
+            var response = await connection.SendAsync(message, Messages.OpListDatasets, null, cancellationToken).ConfigureAwait(false);
+            var root = await connection.ReadJsonAsync(response, Messages.OpListDatasets, cancellationToken).ConfigureAwait(false);
+            var page = root as JsonObject ?? [];
+            foreach (var (id, value) in page)
+            {
+                yield return ReadDataset(id, value);
+            }
+
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static IngestDataset ReadDataset(string id, JsonNode? node) => new()
+    {
+        Id = id,
+        Name = AepJson.String(node, "name"),
+        Description = AepJson.String(node, "description"),
+        SchemaId = AepJson.String(node?["schemaRef"], "id"),
+        Created = AepJson.EpochMillis(node, "created"),
+        Tags = AepJson.Tags(node),
+    };
+}

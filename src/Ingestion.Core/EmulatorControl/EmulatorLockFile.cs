@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingestion.Core.EmulatorControl;
+
+/// <summary>
+/// Reads <c>&lt;data-dir&gt;/emulator.lock.json</c>, which a running emulator keeps with its process id,
+/// endpoint and credentials. A lock left by a dead process (or one whose id now belongs to a newer process) is stale.
+/// </summary>
+internal sealed class EmulatorLockFile
+{
+    public const string FileName = "emulator.lock.json";
+
+    [JsonPropertyName("processId")]
+    public int ProcessId { get; init; }
+
+    [JsonPropertyName("endpoint")]
+    public string? Endpoint { get; init; }
+
+    [JsonPropertyName("started")]
+    public DateTimeOffset Started { get; init; }
+
+    [JsonPropertyName("dataDirectory")]
+    public string? DataDirectory { get; init; }
+
+    [JsonPropertyName("clientId")]
+    public string? ClientId { get; init; }
+
+    [JsonPropertyName("clientSecret")]
+    public string? ClientSecret { get; init; }
+
+    [JsonPropertyName("organizationId")]
+    public string? OrganizationId { get; init; }
+
+    [JsonPropertyName("sandbox")]
+    public string? Sandbox { get; init; }
+
+    [JsonPropertyName("version")]
+    public string? Version { get; init; }
+
+    public static string PathFor(string dataDirectory) => Path.Combine(dataDirectory, FileName);
+
+    public static EmulatorLockFile? Read(string dataDirectory)
+    {
+        var path = PathFor(dataDirectory);
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return JsonSerializer.Deserialize<EmulatorLockFile>(stream);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public bool IsAlive()
+    {
+        try
+        {
+            using var process = Process.GetProcessById(ProcessId);
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            try
+            {
+                return process.StartTime.ToUniversalTime() <= Started.UtcDateTime.AddSeconds(2);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public EmulatorInstance? ToInstance(string dataDirectory)
+    {
+        if (Endpoint is null || !Uri.TryCreate(Endpoint, UriKind.Absolute, out var endpoint) || ClientId is null || ClientSecret is null
+            || OrganizationId is null || Sandbox is null)
+        {
+            return null;
+        }
+
+        return new EmulatorInstance
+        {
+            Endpoint = endpoint,
+            DataDirectory = DataDirectory ?? dataDirectory,
+            ProcessId = ProcessId,
+            ClientId = ClientId,
+            ClientSecret = EmulatorInstance.Secure(ClientSecret),
+            OrganizationId = OrganizationId,
+            Sandbox = Sandbox,
+            Version = Version,
+        };
+    }
+}

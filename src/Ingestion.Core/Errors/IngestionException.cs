@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace Ingestion.Core.Errors;
+
+/// <summary>
+/// Every failure the engine reports. Carries what a user needs to act or to ask support:
+/// HTTP status, the service's own error code, and the request id.
+/// </summary>
+public sealed class IngestionException : Exception
+{
+    public IngestionException(IngestErrorKind kind, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Kind = kind;
+    }
+
+    public IngestErrorKind Kind { get; }
+
+    public HttpStatusCode? StatusCode { get; init; }
+
+    /// <summary>The service's <c>error_code</c>, or the problem type/title when that is all it gave.</summary>
+    public string? ServiceErrorCode { get; init; }
+
+    /// <summary>The service's own message (<c>message</c>, <c>detail</c> or <c>title</c>).</summary>
+    public string? ServiceMessage { get; init; }
+
+    /// <summary>The <c>x-request-id</c> of the failed call, for support.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The batch, dataset or file the failure is about, when known.</summary>
+    public object? Target { get; init; }
+
+    /// <summary>What the user can do about it, when the engine knows.</summary>
+    public string? RecommendedAction { get; init; }
+}

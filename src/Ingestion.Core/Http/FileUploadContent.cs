@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Ingestion.Core.Errors;
+using Ingestion.Core.Models;
+
+namespace Ingestion.Core.Http;
+
+/// <summary>
+/// A file streamed from disk. The file is opened anew for every serialization, so a retried or
+/// re-authenticated request sends the whole file again, and nothing is ever held in memory.
+/// </summary>
+internal sealed class FileUploadContent : HttpContent
+{
+    private const int BufferSize = 1 << 20;
+    private readonly string path;
+    private readonly long length;
+    private readonly IProgress<TransferProgress>? progress;
+
+    public FileUploadContent(string path, long length, IProgress<TransferProgress>? progress)
+    {
+        this.path = path;
+        this.length = length;
+        this.progress = progress;
+        Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        Headers.ContentLength = length;
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        await using var file = Open();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long sent = 0;
+            progress?.Report(new TransferProgress(path, 0, length));
+            while (sent < length)
+            {
+                var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                sent += read;
+                progress?.Report(new TransferProgress(path, sent, length));
+            }
+
+            // A file that shrank or grew since we measured it would be sent truncated or cut: refuse it.
+            if (sent != length || file.Length != length)
+            {
+                throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.FileChangedDuringUpload, path, length, sent == length ? file.Length : sent)) { Target = path };
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A file deleted or locked since it was measured is the caller's problem, not a network one: never retried.</summary>
+    private FileStream Open()
+    {
+        try
+        {
+            return new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                BufferSize = 0,
+            });
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new IngestionException(IngestErrorKind.NotFound, string.Format(Messages.FileVanished, path, ex.Message), ex) { Target = path };
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new IngestionException(IngestErrorKind.PermissionDenied, string.Format(Messages.FileVanished, path, ex.Message), ex) { Target = path };
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = this.length;
+        return true;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Ingestion.Core.Http;
+
+/// <summary>Per-request facts the handler chain acts on.</summary>
+internal static class IngestRequestOptions
+{
+    /// <summary>Set on requests that may be sent again without changing the outcome; only those are retried.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("Ingestion.Idempotent");
+
+    /// <summary>Requests to the platform carry the AEP headers and a bearer token; IMS requests do not.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Authenticated = new("Ingestion.Authenticated");
+
+    public static HttpRequestMessage MarkIdempotent(this HttpRequestMessage request)
+    {
+        request.Options.Set(Idempotent, true);
+        return request;
+    }
+
+    public static bool IsIdempotent(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(Idempotent, out var value) && value;
+
+    public static bool IsAuthenticated(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(Authenticated, out var value) && value;
+}
+
+/// <summary>How many attempts a request took, so an exhausted-retries error can say so.</summary>
+internal static class IngestRequestAttempts
+{
+    public static readonly HttpRequestOptionsKey<int> Key = new("Ingestion.Attempts");
+
+    public static int AttemptsOf(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(Key, out var value) ? value : 1;
+}

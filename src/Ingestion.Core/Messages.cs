@@ -1,0 +1,56 @@
+namespace Ingestion.Core;
+
+/// <summary>Every user-facing text of the engine, in one place. Placeholders are positional.</summary>
+internal static class Messages
+{
+    public const string ImsUnreachable = "Could not reach Adobe IMS at {0} to get an access token: {1}";
+    public const string ImsUnreachableAction = "Check the network and the IMS endpoint; behind a proxy, set HTTPS_PROXY.";
+    public const string ImsRefused = "Adobe IMS refused the credentials of client id '{0}' (HTTP {1}): {2}: {3}";
+    public const string ImsRefusedAction = "Check the client id, client secret and scopes of the OAuth Server-to-Server credential in Adobe Developer Console.";
+    public const string ImsFailed = "Adobe IMS could not issue a token for client id '{0}' (HTTP {1}): {2}: {3}";
+    public const string ImsUnexpectedAnswer = "Adobe IMS at {0} answered without a usable access_token and expires_in.";
+    public const string TokenRenewedAfter401 = "The platform refused the access token (401); fetched a new one and sent the request again.";
+
+    public const string Retrying = "{0} {1} failed ({2}); attempt {3} of {4} in {5:0.0} s.";
+    public const string ServiceError = "{0} failed: HTTP {1} {2}{3}: {4}";
+    public const string NoErrorDetail = "the service gave no detail";
+    public const string AfterAttempts = "Gave up after {0} attempts.";
+    public const string HtmlInsteadOfJson = "the service answered with an HTML page instead of JSON (a proxy, a gateway error page or a wrong endpoint)";
+    public const string TransportTimeout = "{0} timed out: {1}";
+    public const string TransportFailed = "{0} failed: the connection did not complete: {1}";
+    public const string ActionAuthentication = "Run Connect-IngestService again with valid credentials.";
+    public const string ActionPermission = "Check that the credential's product profile grants access to this sandbox and organization.";
+    public const string ActionRetries = "The service kept failing; try again later, or raise -MaxRetries, -RetryDelay or -TimeoutSec of Connect-IngestService.";
+    public const string CredentialsRefused = "The platform refused a freshly issued token for client id '{0}' (401 twice): the credential is not entitled to this organization or sandbox.";
+
+    public const string EndpointNotHttps = "Endpoint '{0}' must use HTTPS; only loopback addresses (the emulator) may use plain HTTP.";
+    public const string EndpointNotAbsolute = "Endpoint '{0}' is not an absolute http(s) URI.";
+    public const string ValueRequired = "{0} must not be empty.";
+    public const string SandboxLowercase = "Sandbox '{0}' is not a valid sandbox name: AEP sandbox names are lowercase letters, digits and hyphens (for example 'prod').";
+
+    public const string RemoteNameEmpty = "The remote file name is empty.";
+    public const string RemoteNameTooLong = "The remote file name is {0} characters long; at most {1} are allowed.";
+    public const string RemoteNameBadSegment = "The remote file name '{0}' has an empty, '.' or '..' folder segment; use forward slashes between non-empty folder names.";
+    public const string RemoteNameControlChar = "The remote file name '{0}' contains a control character (code {1}).";
+    public const string RemoteNameBackslash = "The remote file name '{0}' contains a backslash; separate folders with '/'.";
+
+    public const string IdInvalid = "{0} '{1}' is not a valid id: ids are 1 to 128 letters, digits, '-', '_' or '.'.";
+    public const string FileNotFound = "File '{0}' does not exist.";
+    public const string FileTooLargeForSinglePut = "File '{0}' is {1:N0} bytes; a single upload takes at most {2:N0} bytes (256 MB), and the chunked upload for larger files is not available in this version. Split the file, or convert it to Parquet to make it smaller.";
+    public const string FileVanished = "File '{0}' could not be read for the upload: {1}";
+    public const string FileChangedDuringUpload = "File '{0}' changed size during the upload (expected {1:N0} bytes, read {2:N0}); nothing was kept on the server for it. Upload it again once it is no longer being written.";
+
+    public const string OpCreateBatch = "Creating a batch for dataset '{0}'";
+    public const string OpUploadFile = "Uploading '{0}' to batch '{1}'";
+    public const string OpBatchAction = "{0} of batch '{1}'";
+    public const string OpGetBatch = "Reading the status of batch '{0}'";
+    public const string OpCreateDataset = "Creating dataset '{0}'";
+    public const string OpGetDataset = "Reading dataset '{0}'";
+    public const string OpListDatasets = "Listing datasets";
+    public const string BatchCreateAmbiguous = "Creating a batch for dataset '{0}' may or may not have reached the service ({1}); it was not retried, so that no duplicate batch is made. Check Get-IngestStatus or the Catalog for a batch in state 'loading' before trying again.";
+    public const string UnexpectedBody = "{0}: the service answered HTTP {1} with a body that is not what the API documents.";
+    public const string BatchMissingFromCatalog = "Catalog answered for batch '{0}' without that batch in the response.";
+    public const string WaitTimedOut = "Batch '{0}' is still '{1}' after {2:0} seconds.";
+    public const string WaitOptionsInvalid = "Wait intervals must be positive and Growth at least 1.";
+    public const string WaitTimedOutAction = "Wait longer with -TimeoutSec, or check the batch later with Get-IngestStatus.";
+}

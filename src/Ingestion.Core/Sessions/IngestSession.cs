@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Ingestion.Core.Aep;
+using Ingestion.Core.Errors;
+using Ingestion.Core.Http;
+
+namespace Ingestion.Core.Sessions;
+
+/// <summary>
+/// A connection to one AEP organisation and sandbox: one handler chain, one token cache.
+/// Holds the client secret only as the caller's SecureString; nothing here prints it.
+/// </summary>
+public sealed partial class IngestSession : IDisposable
+{
+    private readonly HttpClient platformHttp;
+    private readonly HttpClient imsHttp;
+    private readonly ImsTokenProvider tokens;
+
+    private IngestSession(AepConnectionOptions options, Uri endpoint, Uri imsEndpoint)
+    {
+        Endpoint = endpoint;
+        ImsEndpoint = imsEndpoint;
+        OrganizationId = options.OrganizationId;
+        Sandbox = options.Sandbox;
+        ClientId = options.ClientId;
+        Retry = options.Retry;
+        Connected = options.TimeProvider.GetUtcNow();
+
+        // Both clients share the primary handler (connection pool); IMS calls skip the platform headers.
+        var primary = options.PrimaryHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(2),
+        };
+        imsHttp = new HttpClient(Chain(options, primary, headers: null), disposeHandler: options.PrimaryHandler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        tokens = new ImsTokenProvider(imsHttp, imsEndpoint, options.ClientId, options.ClientSecret, options.Scope, options.TimeProvider);
+        platformHttp = new HttpClient(
+            Chain(options, primary, new PlatformHeadersHandler(tokens, options.ClientId, options.OrganizationId, options.Sandbox)),
+            disposeHandler: false)
+        { Timeout = Timeout.InfiniteTimeSpan };
+
+        var connection = new PlatformConnection(platformHttp, endpoint);
+        Batches = new BatchIngestionClient(connection);
+        Catalog = new CatalogClient(connection, options.TimeProvider);
+    }
+
+    public Guid Id { get; } = Guid.NewGuid();
+    public IngestPlatform Platform => IngestPlatform.Aep;
+    public Uri Endpoint { get; }
+    public Uri ImsEndpoint { get; }
+    public string OrganizationId { get; }
+    public string Sandbox { get; }
+    public string ClientId { get; }
+    public RetrySettings Retry { get; }
+    public DateTimeOffset Connected { get; }
+    public DateTimeOffset? TokenExpires => tokens.Expires;
+
+    public BatchIngestionClient Batches { get; }
+    public CatalogClient Catalog { get; }
+
+    /// <summary>Checks the options, then acquires the first token so that wrong credentials fail here, not mid-job.</summary>
+    public static async Task<IngestSession> ConnectAsync(AepConnectionOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Require(options.ClientId, "ClientId");
+        Require(options.OrganizationId, "OrganizationId");
+        Require(options.Sandbox, "Sandbox");
+        if (options.ClientSecret is null || options.ClientSecret.Length == 0)
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.ValueRequired, "ClientSecret"));
+        }
+
+        if (!SandboxName().IsMatch(options.Sandbox))
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.SandboxLowercase, options.Sandbox)) { Target = options.Sandbox };
+        }
+
+        var endpoint = EndpointRules.Check(options.PlatformEndpoint);
+        var ims = EndpointRules.Check(options.ImsEndpoint
+            ?? (EndpointRules.IsLoopback(endpoint) ? endpoint : AepConnectionOptions.DefaultImsEndpoint));
+
+        var session = new IngestSession(options, endpoint, ims);
+        try
+        {
+            await session.tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        platformHttp.Dispose();
+        imsHttp.Dispose();
+    }
+
+    public override string ToString() => $"{Platform} {OrganizationId}/{Sandbox} at {Endpoint}";
+
+    private static HttpMessageHandler Chain(AepConnectionOptions options, HttpMessageHandler primary, DelegatingHandler? headers)
+    {
+        // Outermost first: retry wraps auth (so each attempt carries a current token), auth wraps logging (so each send is logged).
+        var logging = new LoggingHandler { InnerHandler = primary };
+        HttpMessageHandler inner = logging;
+        if (headers is not null)
+        {
+            headers.InnerHandler = logging;
+            inner = headers;
+        }
+
+        return new ResilienceHandler(options.Retry, options.TimeProvider) { InnerHandler = inner };
+    }
+
+    private static void Require(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.ValueRequired, name));
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,127}$")]
+    private static partial Regex SandboxName();
+}

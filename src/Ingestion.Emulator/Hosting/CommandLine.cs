@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace Ingestion.Emulator.Hosting;
+
+/// <summary>The executable's arguments.</summary>
+internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, bool Detached, bool Help)
+{
+    public const string Usage = """
+        Ingestion.Emulator - a local emulator of Adobe Experience Platform batch ingestion
+        (IMS tokens, Batch Ingestion, Catalog and a small Schema Registry) on 127.0.0.1.
+
+        Usage: Ingestion.Emulator [options]
+
+          --port N                   Port on 127.0.0.1 (default 0: pick a free one).
+          --data-dir PATH            Where datasets, schemas and batches are kept
+                                     (default: a per-user folder, Ingestion/emulator under local app data).
+          --config PATH              JSON config with credentials, schemas and datasets
+                                     (default: <data-dir>/emulator.config.json when it exists).
+          --token-lifetime SECONDS   Lifetime of issued access tokens (default 86399).
+          --processing-delay MS      Time from a batch's COMPLETE to its final state (default 1000).
+          --log-file PATH            After the ready line, write log lines to PATH instead of stdout.
+          --detached                 Ignore Ctrl+C and the terminal closing; stop only on SIGTERM (for launchers).
+          --help                     Show this text.
+
+        When ready, one JSON line starting with {"event":"ready"} is printed to stdout with the endpoint and
+        the credentials to use; log lines follow. Ctrl+C or SIGTERM stops the emulator.
+        Exit codes: 0 stopped, 1 could not start, 2 bad arguments.
+        """;
+
+    /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws <see cref="ArgumentException"/> with a message for the user.</summary>
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var port = 0;
+        string? dataDirectory = null;
+        string? config = null;
+        string? logFile = null;
+        var tokenLifetime = TimeSpan.FromSeconds(86399);
+        var processingDelay = TimeSpan.FromSeconds(1);
+        var detached = false;
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            var equals = arg.IndexOf('=');
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                inline = arg[(equals + 1)..];
+                arg = arg[..equals];
+            }
+
+            switch (arg)
+            {
+                case "--help" or "-h" or "-?":
+                    return new CommandLine(new EmulatorOptions(), null, false, Help: true);
+                case "--port":
+                    port = ParseInt(arg, Value(), 0, 65535);
+                    break;
+                case "--data-dir":
+                    dataDirectory = NonEmpty(arg, Value());
+                    break;
+                case "--config":
+                    config = NonEmpty(arg, Value());
+                    break;
+                case "--log-file":
+                    logFile = NonEmpty(arg, Value());
+                    break;
+                case "--token-lifetime":
+                    tokenLifetime = TimeSpan.FromSeconds(ParseInt(arg, Value(), 1, int.MaxValue));
+                    break;
+                case "--processing-delay":
+                    processingDelay = TimeSpan.FromMilliseconds(ParseInt(arg, Value(), 0, int.MaxValue));
+                    break;
+                case "--detached":
+                    detached = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'.");
+            }
+
+            string Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"{arg} needs a value.");
+                }
+
+                return args[++i];
+            }
+        }
+
+        var options = new EmulatorOptions
+        {
+            Port = port,
+            DataDirectory = dataDirectory ?? EmulatorOptions.DefaultDataDirectory,
+            ConfigPath = config,
+            TokenLifetime = tokenLifetime,
+            ProcessingDelay = processingDelay,
+        };
+        return new CommandLine(options, logFile, detached, Help: false);
+    }
+
+    private static int ParseInt(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{text}'.");
+
+    private static string NonEmpty(string name, string text) =>
+        string.IsNullOrWhiteSpace(text) ? throw new ArgumentException($"{name} must not be empty.") : text;
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Ingestion.Emulator.Catalog;
+using Ingestion.Emulator.Gateway;
+using Ingestion.Emulator.Http;
+using Ingestion.Emulator.Ims;
+using Ingestion.Emulator.Import;
+using Ingestion.Emulator.Schemas;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ingestion.Emulator.Hosting;
+
+/// <summary>The web application: Kestrel on 127.0.0.1 only, the middleware pipeline and every route.</summary>
+internal static class EmulatorApp
+{
+    public static WebApplication Build(EmulatorContext emulator, TokenStore tokens, ILoggerFactory loggerFactory, Func<Uri> endpoint)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(EmulatorApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            // IPAddress.Loopback, not "localhost": nothing outside this machine may reach the emulator.
+            kestrel.Listen(IPAddress.Loopback, emulator.Options.Port);
+            kestrel.AddServerHeader = false;
+
+            // Uploads are streamed and their 256 MB limit is enforced by the upload endpoint itself.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Logging.ClearProviders();
+        builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+
+        builder.Services.AddSingleton(emulator);
+        builder.Services.AddSingleton(tokens);
+        builder.Services.AddSingleton(emulator.Credentials);
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<RequestLogMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<GatewayMiddleware>();
+        app.UseMiddleware<FileUploadMiddleware>();
+        app.UseRouting();
+
+        var services = app.Services;
+        var token = new TokenEndpoint(tokens, emulator.Credentials);
+        var info = new InfoEndpoints(emulator, endpoint);
+        var batches = ActivatorUtilities.CreateInstance<BatchEndpoints>(services);
+        var catalogBatches = new CatalogBatchEndpoints(emulator);
+        var datasets = ActivatorUtilities.CreateInstance<DatasetEndpoints>(services);
+        var schemas = ActivatorUtilities.CreateInstance<SchemaEndpoints>(services);
+
+        app.MapGet("/", info.RootAsync);
+        app.MapGet("/emulator/health", info.HealthAsync);
+        app.MapPost("/ims/token/v3", token.HandleAsync);
+
+        app.MapPost("/data/foundation/import/batches", batches.CreateAsync);
+        app.MapPost("/data/foundation/import/batches/{batchId}", batches.SignalAsync);
+
+        app.MapGet("/data/foundation/catalog/batches", catalogBatches.ListAsync);
+        app.MapGet("/data/foundation/catalog/batches/{batchId}", catalogBatches.GetAsync);
+        app.MapPost("/data/foundation/catalog/dataSets", datasets.CreateAsync);
+        app.MapGet("/data/foundation/catalog/dataSets", datasets.ListAsync);
+        app.MapGet("/data/foundation/catalog/dataSets/{datasetId}", datasets.GetAsync);
+
+        app.MapPost("/data/foundation/schemaregistry/tenant/schemas", schemas.CreateAsync);
+        app.MapGet("/data/foundation/schemaregistry/tenant/schemas", schemas.ListAsync);
+        app.MapGet("/data/foundation/schemaregistry/tenant/schemas/{*schemaId}", schemas.GetAsync);
+
+        app.MapFallback(context => throw Problems.RouteNotFound(context.Request.Method, context.Request.Path.Value ?? "/"));
+        return app;
+    }
+}

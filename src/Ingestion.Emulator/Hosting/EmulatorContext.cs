@@ -1,0 +1,24 @@
+using Ingestion.Emulator.Processing;
+using Ingestion.Emulator.Schemas;
+using Ingestion.Emulator.Storage;
+
+namespace Ingestion.Emulator.Hosting;
+
+/// <summary>The state and services one running emulator shares between its endpoints.</summary>
+internal sealed class EmulatorContext
+{
+    public required EmulatorOptions Options { get; init; }
+    public required EmulatorCredentials Credentials { get; init; }
+    public required DataLayout Layout { get; init; }
+    public required SchemaRegistry Schemas { get; init; }
+    public required DatasetStore Datasets { get; init; }
+    public required BatchStore Batches { get; init; }
+    public required BatchProcessor Processor { get; init; }
+
+    public TimeProvider Time => Options.TimeProvider;
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>What Catalog records as <c>createdUser</c>: a technical account of the one integration.</summary>
+    public string TechnicalAccount => $"{Credentials.ClientId}@techacct.adobe.com";
+}

@@ -1,0 +1,54 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Ingestion.Emulator.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingestion.Emulator.Hosting;
+
+/// <summary><c>GET /emulator/health</c> for launchers and <c>GET /</c> for a person who opens the URL.</summary>
+internal sealed class InfoEndpoints(EmulatorContext emulator, Func<Uri> endpoint)
+{
+    public static string Version { get; } =
+        typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public Task HealthAsync(HttpContext context) =>
+        HttpJson.WriteAsync(context, StatusCodes.Status200OK, new JsonObject
+        {
+            ["status"] = "ok",
+            ["version"] = Version,
+            ["datasets"] = emulator.Datasets.Count,
+            ["batches"] = emulator.Batches.Count,
+        });
+
+    public Task RootAsync(HttpContext context)
+    {
+        var credentials = emulator.Credentials;
+        var url = endpoint();
+        var text = $$"""
+            Ingestion emulator {{Version}}
+            A local stand-in for Adobe Experience Platform batch ingestion: IMS tokens, Batch Ingestion, Catalog and a small Schema Registry.
+            Data directory: {{emulator.Layout.Root}}
+
+            Credentials (not secret; the emulator only listens on 127.0.0.1):
+              client id        {{credentials.ClientId}}
+              client secret    {{credentials.ClientSecret}}
+              organization id  {{credentials.OrganizationId}}
+              sandbox          {{credentials.Sandbox}}
+
+            Endpoints:
+              POST {{url}}ims/token/v3                          (client_id, client_secret, grant_type=client_credentials)
+              POST {{url}}data/foundation/import/batches
+              PUT  {{url}}data/foundation/import/batches/{batchId}/datasets/{datasetId}/files/{path}
+              POST {{url}}data/foundation/import/batches/{batchId}?action=COMPLETE|ABORT|FAIL|REVERT
+              GET  {{url}}data/foundation/catalog/batches/{batchId}
+              GET  {{url}}data/foundation/catalog/dataSets
+              GET  {{url}}data/foundation/schemaregistry/tenant/schemas
+              GET  {{url}}emulator/health
+
+            Built-in schemas: {{string.Join(", ", emulator.Schemas.All.Where(s => s.BuiltIn).Select(s => s.Id))}}
+
+            """;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
+}

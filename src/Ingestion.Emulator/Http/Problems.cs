@@ -1,0 +1,43 @@
+namespace Ingestion.Emulator.Http;
+
+/// <summary>Every refusal the emulated services give, in one place so codes and titles stay consistent.</summary>
+internal static class Problems
+{
+    // Batch ingestion (/data/foundation/import)
+    public static ServiceException InvalidBody(string detail) => new(400, "INGEST-1001-400", "Bad Request", detail);
+    public static ServiceException InvalidBatchRequest(string detail) => new(400, "INGEST-1002-400", "Bad Request", detail);
+    public static ServiceException DatasetNotFound(string datasetId) =>
+        new(404, "INGEST-1003-404", "Not Found", $"Dataset '{datasetId}' was not found.");
+    public static ServiceException BatchNotFound(string batchId) =>
+        new(404, "INGEST-1004-404", "Not Found", $"Batch '{batchId}' was not found.");
+    public static ServiceException BatchState(string detail) => new(400, "INGEST-1005-400", "Bad Request", detail);
+    public static ServiceException DatasetMismatch(string batchId, string batchDataset, string requested) =>
+        new(400, "INGEST-1006-400", "Bad Request", $"Batch '{batchId}' belongs to dataset '{batchDataset}', not '{requested}'.");
+    public static ServiceException InvalidFilePath(string detail) => new(400, "INGEST-1007-400", "Bad Request", detail);
+    public static ServiceException FileTooLarge(long limit) =>
+        new(413, "INGEST-1008-413", "Payload Too Large",
+            $"Files larger than {limit} bytes (256 MB) cannot be sent in one request; use the large file upload (INITIALIZE, PATCH chunks, COMPLETE).");
+    public static ServiceException UnsupportedMediaType(string detail) => new(415, "INGEST-1009-415", "Unsupported Media Type", detail);
+    public static ServiceException InvalidAction(string detail) => new(400, "INGEST-1010-400", "Bad Request", detail);
+    public static ServiceException FilePathConflict(string detail) => new(409, "INGEST-1011-409", "Conflict", detail);
+    public static ServiceException UriTooLong(int length, int limit) =>
+        new(414, "INGEST-1013-414", "URI Too Long", $"The request URI is {length} characters long; the limit is {limit}.");
+    public static ServiceException NotSupported(string detail) => new(501, "INGEST-1014-501", "Not Implemented", detail);
+    public static ServiceException TooManyFiles(string batchId, int limit) =>
+        new(400, "INGEST-1015-400", "Bad Request", $"Batch '{batchId}' already holds {limit} files, the most a batch may have.");
+
+    // Catalog (/data/foundation/catalog)
+    public static ServiceException CatalogBadRequest(string detail) => new(400, "CATALOG-2001-400", "Bad Request", detail);
+    public static ServiceException CatalogNotFound(string kind, string id) =>
+        new(404, "CATALOG-2002-404", "Not Found", $"{kind} '{id}' was not found.");
+
+    // Schema Registry (/data/foundation/schemaregistry)
+    public static ServiceException SchemaBadRequest(string detail) => new(400, "XDM-3001-400", "Bad Request", detail);
+    public static ServiceException SchemaNotFound(string id) =>
+        new(404, "XDM-3002-404", "Not Found", $"Schema '{id}' was not found in the tenant or global container.");
+
+    public static ServiceException RouteNotFound(string method, string path) =>
+        new(404, "EMULATOR-0404-404", "Not Found", $"The emulator has no endpoint for {method} {path}.");
+    public static ServiceException MethodNotAllowed(string method, string path) =>
+        new(405, "EMULATOR-0405-405", "Method Not Allowed", $"{path} does not accept {method}.");
+}

@@ -1,0 +1,36 @@
+using Ingestion.Emulator.State;
+
+namespace Ingestion.Emulator.Processing;
+
+/// <summary>What reading a batch's files found.</summary>
+internal sealed record ProcessingOutcome(long Records, long FailedRecords, IReadOnlyList<BatchErrorEntry> Errors, int Files, long Bytes)
+{
+    public bool Succeeded => Errors.Count == 0;
+
+    /// <summary>The batch in its terminal state. Partial ingestion (a share of bad rows tolerated) would decide here.</summary>
+    public BatchState Apply(BatchState batch, long now)
+    {
+        var metrics = new BatchMetrics(Files, Bytes, Records, Succeeded ? Records : 0, FailedRecords);
+        return Succeeded
+            ? batch with
+            {
+                Status = BatchStatus.Active,
+                RecordCount = Records,
+                FailedRecordCount = 0,
+                Errors = [],
+                Metrics = metrics,
+                Completed = now,
+                Updated = now,
+            }
+            : batch with
+            {
+                Status = BatchStatus.Failed,
+                RecordCount = null,
+                FailedRecordCount = FailedRecords,
+                Errors = Errors,
+                Metrics = metrics,
+                Completed = now,
+                Updated = now,
+            };
+    }
+}

@@ -1,0 +1,119 @@
+using System.Management.Automation;
+using System.Security;
+using Ingestion.Core;
+using Ingestion.Core.Sessions;
+using Ingestion.PowerShell.Errors;
+using Ingestion.PowerShell.Runtime;
+
+namespace Ingestion.PowerShell.Commands;
+
+/// <summary>
+/// Connects to a platform and makes the connection the default for the other cmdlets.
+/// Every parameter binds by property name, so <c>Start-IngestEmulator | Connect-IngestService</c> works.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "IngestService", DefaultParameterSetName = ClientSecretSet)]
+[OutputType(typeof(IngestSession))]
+public sealed class ConnectIngestServiceCommand : IngestCmdlet
+{
+    private const string ClientSecretSet = "ClientSecret";
+    private const string CredentialSet = "Credential";
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public IngestPlatform Platform { get; set; } = IngestPlatform.Aep;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ClientId { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public SecureString ClientSecret { get; set; } = null!;
+
+    /// <summary>User name = client id, password = client secret.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = CredentialSet, ValueFromPipelineByPropertyName = true)]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential Credential { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string OrganizationId { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Sandbox { get; set; } = null!;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Scope { get; set; } = AepConnectionOptions.DefaultScope;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public Uri Endpoint { get; set; } = AepConnectionOptions.DefaultPlatformEndpoint;
+
+    /// <summary>Adobe IMS for a remote platform; the platform endpoint itself for a loopback one (the emulator).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public Uri? ImsEndpoint { get; set; }
+
+    /// <summary>Retries after the first attempt for calls that are safe to repeat.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("MaximumRetryCount")]
+    [ValidateRange(0, 20)]
+    public int MaxRetries { get; set; } = new RetrySettings().MaxRetries;
+
+    /// <summary>Base delay of the exponential backoff between retries; a Retry-After from the service wins. A bare number means seconds.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("RetryIntervalSec")]
+    [SecondsToTimeSpan]
+    public TimeSpan RetryDelay { get; set; } = new RetrySettings().RetryDelay;
+
+    /// <summary>Time allowed for one attempt of one request, uploads included.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, int.MaxValue)]
+    public int TimeoutSec { get; set; } = (int)new RetrySettings().AttemptTimeout.TotalSeconds;
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > MaxRetryDelay)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidRetryDelay, ErrorCategory.InvalidArgument, string.Format(Messages.RetryDelayOutOfRange, RetryDelay, MaxRetryDelay), RetryDelay));
+        }
+
+        var fromCredential = ParameterSetName == CredentialSet;
+        var options = new AepConnectionOptions
+        {
+            ClientId = fromCredential ? Credential.UserName : ClientId,
+            ClientSecret = fromCredential ? Credential.Password : ClientSecret,
+            OrganizationId = OrganizationId,
+            Sandbox = Sandbox,
+            Scope = Scope,
+            PlatformEndpoint = Endpoint,
+            ImsEndpoint = ImsEndpoint,
+            Retry = new RetrySettings
+            {
+                MaxRetries = MaxRetries,
+                RetryDelay = RetryDelay,
+                AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            },
+        };
+
+        // Without a session nothing else can run: a failure here ends the command.
+        if (!TryRun(token => IngestSession.ConnectAsync(options, token), Endpoint, out var session, static _ => true))
+        {
+            return;
+        }
+
+        // The replaced session stays usable for whoever holds it (a -PassThru variable); only Disconnect closes it.
+        SessionStore.Set(session);
+        WriteVerbose(string.Format(Messages.Connected, session));
+        if (PassThru)
+        {
+            WriteObject(session);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Management.Automation;
+using Ingestion.Core.Aep;
+using Ingestion.Core.Errors;
+using Ingestion.Core.Models;
+using Ingestion.PowerShell.Errors;
+using Ingestion.PowerShell.Runtime;
+
+namespace Ingestion.PowerShell.Commands;
+
+/// <summary>
+/// Uploads files into a batch, one result per file as soon as it is sent. A file that fails is
+/// reported and the others go on; with -PassThru each batch is written once, after its files.
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "IngestFile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(IngestFileResult))]
+[OutputType(typeof(IngestStatus))]
+public sealed class SendIngestFileCommand : IngestSessionCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private readonly Dictionary<string, BatchTally> batches = new(StringComparer.Ordinal);
+
+    // Files of the current input that could not even be tried (no match, a directory, too large).
+    private int rejected;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>Alias Id: the batch objects of New-IngestBatch carry their id as Id.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string BatchId { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string DatasetId { get; set; } = null!;
+
+    /// <summary>The name in the batch, folders allowed (<c>part=1/x.parquet</c>); only with a single file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Writes each batch (as its loading status) once its files are sent, instead of the file results.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        rejected = 0;
+        var files = ParameterSetName == LiteralPathSet ? ResolveLiteral(LiteralPath) : ResolveWildcards(Path);
+        if (Name is not null)
+        {
+            CheckName(files.Count);
+        }
+
+        if (!batches.TryGetValue(BatchId, out var tally))
+        {
+            batches[BatchId] = tally = new BatchTally(DatasetId);
+        }
+
+        var sendable = files.Where(f => f.Length <= BatchIngestionClient.MaxSmallFileBytes).ToList();
+        foreach (var tooLarge in files.Except(sendable))
+        {
+            Reject(ErrorMapper.Create(ErrorIds.FileTooLarge, ErrorCategory.LimitsExceeded, string.Format(Messages.FileTooLarge, tooLarge.FullName, Units.Bytes(tooLarge.Length), tooLarge.Length), tooLarge.FullName));
+        }
+
+        tally.Failed += rejected;
+        if (sendable.Count > 0)
+        {
+            Send(sendable, tally);
+        }
+    }
+
+    protected override void OnEnd()
+    {
+        if (!PassThru)
+        {
+            return;
+        }
+
+        foreach (var (batchId, tally) in batches)
+        {
+            if (tally.Failed > 0)
+            {
+                // Completing it would commit a batch with files missing.
+                WriteWarning(string.Format(Messages.BatchNotPassedOn, batchId, tally.Failed));
+            }
+            else if (tally.Sent > 0)
+            {
+                WriteObject(new IngestStatus { Id = batchId, DatasetId = tally.DatasetId, Status = BatchStatus.Loading });
+            }
+        }
+    }
+
+    private void Send(List<FileInfo> files, BatchTally tally)
+    {
+        var progress = new FileTransferProgress(Bridge, BatchId, files.Count, files.Sum(f => f.Length));
+        long sentBefore = 0;
+        try
+        {
+            foreach (var file in files)
+            {
+                var remoteName = Name ?? file.Name;
+                if (!ShouldProcess(string.Format(Messages.TargetFile, file.FullName, BatchId), string.Format(Messages.ActionUpload, remoteName)))
+                {
+                    continue;
+                }
+
+                var session = RequireSession();
+                progress.StartFile(file.FullName, file.Length, sentBefore);
+                var sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, progress, token), file.FullName, out var result, BatchIsUnusable);
+                Bridge.Complete(this, ProgressActivity.SendFile, progress.FileActivity, ProgressActivity.SendFiles);
+                sentBefore += file.Length;
+                if (!sent)
+                {
+                    tally.Failed++;
+                    continue;
+                }
+
+                tally.Sent++;
+                if (!PassThru)
+                {
+                    WriteObject(result);
+                }
+            }
+        }
+        finally
+        {
+            if (!Stopping)
+            {
+                Bridge.Complete(this, ProgressActivity.SendFiles, progress.ParentActivity);
+            }
+        }
+    }
+
+    /// <summary>The service refusing the batch itself (gone, or no longer loading) fails every further file: stop.</summary>
+    private static bool BatchIsUnusable(Exception exception) =>
+        exception is IngestionException { StatusCode: not null, Kind: IngestErrorKind.NotFound or IngestErrorKind.InvalidState };
+
+    private void CheckName(int fileCount)
+    {
+        if (fileCount > 1)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.NameNeedsSingleFile, ErrorCategory.InvalidArgument, string.Format(Messages.NameNeedsSingleFile, Name, fileCount), Name));
+        }
+
+        try
+        {
+            RemotePath.Validate(Name!);
+        }
+        catch (IngestionException ex)
+        {
+            WriteFailure(ex, Name, endsCommand: true);
+        }
+    }
+
+    private List<FileInfo> ResolveWildcards(string[] patterns)
+    {
+        var files = new List<FileInfo>();
+        foreach (var pattern in patterns)
+        {
+            IEnumerable<string> matches;
+            ProviderInfo provider;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out provider);
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            {
+                WritePathNotFound(pattern);
+                continue;
+            }
+
+            AddFiles(files, pattern, provider, matches.ToList());
+        }
+
+        return files;
+    }
+
+    private List<FileInfo> ResolveLiteral(string[] paths)
+    {
+        var files = new List<FileInfo>();
+        foreach (var literal in paths)
+        {
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out provider, out _);
+            }
+            catch (Exception ex) when (ex is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
+            {
+                WritePathNotFound(literal);
+                continue;
+            }
+
+            AddFiles(files, literal, provider, File.Exists(resolved) || Directory.Exists(resolved) ? [resolved] : []);
+        }
+
+        return files;
+    }
+
+    private void AddFiles(List<FileInfo> files, string requested, ProviderInfo provider, List<string> matches)
+    {
+        if (provider.Name != "FileSystem")
+        {
+            Reject(ErrorMapper.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, string.Format(Messages.NotFileSystemPath, requested, provider.Name), requested));
+            return;
+        }
+
+        if (matches.Count == 0)
+        {
+            WritePathNotFound(requested);
+            return;
+        }
+
+        foreach (var match in matches)
+        {
+            if (Directory.Exists(match))
+            {
+                Reject(ErrorMapper.Create(ErrorIds.DirectoryNotSupported, ErrorCategory.InvalidType, string.Format(Messages.DirectoryNotSupported, match), match));
+                continue;
+            }
+
+            files.Add(new FileInfo(match));
+        }
+    }
+
+    private void WritePathNotFound(string requested)
+    {
+        var message = ParameterSetName == PathSet && WildcardPattern.ContainsWildcardCharacters(requested) ? Messages.PatternMatchedNothing : Messages.PathNotFound;
+        Reject(ErrorMapper.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, string.Format(message, requested), requested));
+    }
+
+    /// <summary>A requested file that cannot be sent: reported, and its batch is not passed on.</summary>
+    private void Reject(ErrorRecord error)
+    {
+        rejected++;
+        WriteError(error);
+    }
+
+    private sealed class BatchTally(string datasetId)
+    {
+        public string DatasetId { get; } = datasetId;
+        public int Sent { get; set; }
+        public int Failed { get; set; }
+    }
+}

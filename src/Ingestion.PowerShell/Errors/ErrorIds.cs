@@ -1,0 +1,48 @@
+namespace Ingestion.PowerShell.Errors;
+
+/// <summary>
+/// The ErrorId of every error the cmdlets write. Scripts match on these, so they never change once shipped;
+/// PowerShell appends the command name (<c>NotFound,Ingestion.PowerShell.Commands.GetIngestStatusCommand</c>).
+/// </summary>
+public static class ErrorIds
+{
+    // Session and parameters.
+    public const string NoSession = "NoSession";
+    public const string MultiLineJsonNeedsJson = "MultiLineJsonNeedsJson";
+    public const string NameNeedsSingleFile = "NameNeedsSingleFile";
+    public const string InvalidTag = "InvalidTag";
+    public const string InvalidRetryDelay = "InvalidRetryDelay";
+
+    // Local files.
+    public const string PathNotFound = "PathNotFound";
+    public const string NotFileSystemPath = "NotFileSystemPath";
+    public const string DirectoryNotSupported = "DirectoryNotSupported";
+    public const string FileTooLarge = "FileTooLarge";
+    public const string FileReadFailed = "FileReadFailed";
+    public const string FileAccessDenied = "FileAccessDenied";
+
+    // From the engine's IngestErrorKind.
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    public const string PermissionDenied = "PermissionDenied";
+    public const string InvalidArgument = "InvalidArgument";
+    public const string NotFound = "NotFound";
+    public const string InvalidState = "InvalidState";
+    public const string RequestTimeout = "RequestTimeout";
+    public const string WaitTimeout = "WaitTimeout";
+    public const string RateLimited = "RateLimited";
+    public const string ServiceUnavailable = "ServiceUnavailable";
+    public const string UnexpectedResponse = "UnexpectedResponse";
+    public const string ServiceError = "ServiceError";
+
+    // Datasets.
+    public const string DatasetNotFound = "DatasetNotFound";
+
+    // The emulator.
+    public const string EmulatorUnavailable = "EmulatorUnavailable";
+    public const string EmulatorStartFailed = "EmulatorStartFailed";
+    public const string NotAnEmulator = "NotAnEmulator";
+
+    // Anything else.
+    public const string OperationCanceled = "OperationCanceled";
+    public const string UnexpectedError = "UnexpectedError";
+}

@@ -1,0 +1,13 @@
+namespace Ingestion.PowerShell.Runtime;
+
+/// <summary>
+/// Stable progress activity ids, so a host shows one bar per activity and a script's own
+/// Write-Progress ids (usually small numbers) do not collide with ours.
+/// </summary>
+internal static class ProgressActivity
+{
+    public const int SendFiles = 47_100;
+    public const int SendFile = 47_101;
+    public const int WaitBatch = 47_200;
+    public const int ListDatasets = 47_300;
+}

@@ -1,0 +1,194 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# How the cmdlets behave as PowerShell commands: errors, -WhatIf, progress, Ctrl+C, pipelines. Staged module, real emulator.
+
+BeforeAll {
+    $script:modulePath = if ($env:INGESTION_MODULE_PATH) { $env:INGESTION_MODULE_PATH } else { Join-Path $PSScriptRoot '../../artifacts/module/Ingestion/Ingestion.psd1' }
+    Import-Module $script:modulePath -Force
+    $script:samples = Join-Path $PSScriptRoot '../../samples'
+    $script:profilesJson = Join-Path $script:samples 'profiles.json'
+    $script:dataDir = Join-Path ([IO.Path]::GetTempPath()) "ingestion-pester-cmdlets-$([guid]::NewGuid())"
+    $script:emulator = Start-IngestEmulator -DataDirectory $script:dataDir
+    $script:emulator | Connect-IngestService
+    $script:dataset = New-IngestDataset -Name 'Cmdlet tests' -SchemaId 'https://ns.adobe.com/emulator/schemas/demo-profile'
+
+    # A second runspace of this process shares the module's default session; Stop() there is what Ctrl+C does.
+    function Invoke-Nested([string] $Script) {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$script:modulePath'; $Script")
+        $ps
+    }
+}
+
+AfterAll {
+    Disconnect-IngestService -ErrorAction SilentlyContinue
+    if ($script:emulator) { $script:emulator | Stop-IngestEmulator -Confirm:$false }
+    if ($script:dataDir) { Remove-Item -LiteralPath $script:dataDir -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Sessions' {
+    It 'fails with NoSession when nothing is connected' {
+        $ps = Invoke-Nested 'Disconnect-IngestService; Get-IngestStatus -BatchId B1'
+        try {
+            $null = $ps.Invoke()
+            $ps.Streams.Error | Should -HaveCount 1
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'NoSession,Ingestion.PowerShell.Commands.GetIngestStatusCommand'
+        }
+        finally {
+            $ps.Dispose()
+            $script:emulator | Connect-IngestService
+        }
+    }
+
+    It 'refuses wrong credentials at connect time, keeping the previous default session' {
+        $secret = ConvertTo-SecureString 'wrong' -AsPlainText -Force
+        { Connect-IngestService -ClientId $emulator.ClientId -ClientSecret $secret -OrganizationId $emulator.OrganizationId -Sandbox prod -Endpoint $emulator.Endpoint } |
+            Should -Throw -ErrorId 'AuthenticationFailed,Ingestion.PowerShell.Commands.ConnectIngestServiceCommand'
+        Get-IngestDataset -Id $dataset.Id | Should -Not -BeNullOrEmpty
+    }
+
+    It 'connects with a PSCredential and returns the session with -PassThru' {
+        $credential = [pscredential]::new($emulator.ClientId, $emulator.ClientSecret)
+        $session = Connect-IngestService -Credential $credential -OrganizationId $emulator.OrganizationId -Sandbox $emulator.Sandbox -Endpoint $emulator.Endpoint -PassThru
+        $session.GetType().FullName | Should -Be 'Ingestion.Core.Sessions.IngestSession'
+        (Get-IngestDataset -Id $dataset.Id -Session $session).Id | Should -Be $dataset.Id
+    }
+}
+
+Describe 'Start-IngestEmulator' {
+    It 'returns the running emulator with a warning instead of starting a second one' {
+        $again = Start-IngestEmulator -DataDirectory $dataDir -WarningVariable warned -WarningAction SilentlyContinue
+        $again.ProcessId | Should -Be $emulator.ProcessId
+        $warned | Should -HaveCount 1
+    }
+}
+
+Describe 'New-IngestBatch' {
+    It 'refuses -MultiLineJson for a CSV batch' {
+        { New-IngestBatch -DatasetId $dataset.Id -Format Csv -MultiLineJson } |
+            Should -Throw -ErrorId 'MultiLineJsonNeedsJson,Ingestion.PowerShell.Commands.NewIngestBatchCommand'
+    }
+
+    It 'takes the dataset id from a dataset object on the pipeline' {
+        $batch = $dataset | New-IngestBatch -Format Json
+        $batch.DatasetId | Should -Be $dataset.Id
+        $batch.GetType().FullName | Should -Be 'Ingestion.Core.Models.IngestBatch'
+    }
+}
+
+Describe 'Send-IngestFile' {
+    BeforeEach {
+        $script:batch = New-IngestBatch -DatasetId $dataset.Id -Format Json -MultiLineJson
+    }
+
+    It 'uploads under the -Name given, folders included' {
+        $result = $batch | Send-IngestFile -LiteralPath $profilesJson -Name 'part=1/people.json'
+        $result.RemoteName | Should -Be 'part=1/people.json'
+    }
+
+    It 'refuses -Name for several files' {
+        { $batch | Send-IngestFile -LiteralPath $profilesJson, $profilesJson -Name 'x.json' } |
+            Should -Throw -ErrorId 'NameNeedsSingleFile,Ingestion.PowerShell.Commands.SendIngestFileCommand'
+    }
+
+    It 'skips a directory with an error and sends the rest' {
+        $results = $batch | Send-IngestFile -Path $samples, $profilesJson -ErrorVariable errs -ErrorAction SilentlyContinue
+        $results | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DirectoryNotSupported,*'
+    }
+
+    It 'takes files from Get-ChildItem by their PSPath' {
+        $results = Get-Item $profilesJson | Send-IngestFile -BatchId $batch.Id -DatasetId $batch.DatasetId
+        $results.Path | Should -Be (Get-Item $profilesJson).FullName
+    }
+
+    It 'stops at a batch that does not exist instead of failing file after file' {
+        { Send-IngestFile -BatchId 'NOSUCHBATCH' -DatasetId $dataset.Id -LiteralPath $profilesJson, $profilesJson } |
+            Should -Throw -ErrorId 'NotFound,Ingestion.PowerShell.Commands.SendIngestFileCommand'
+    }
+
+    It 'does not pass on a batch one of whose files failed' {
+        $out = $batch | Send-IngestFile -Path $profilesJson, (Join-Path $TestDrive 'missing.json') -PassThru -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $warned | Should -HaveCount 1
+    }
+
+    It 'writes parent and child progress, each ended by a Completed record' {
+        $ps = Invoke-Nested "Send-IngestFile -BatchId $($batch.Id) -DatasetId $($batch.DatasetId) -LiteralPath '$profilesJson', '$profilesJson'"
+        try {
+            $null = $ps.Invoke()
+            $records = @($ps.Streams.Progress)
+            $files = $records | Where-Object ActivityId -EQ 47101
+            $files | Should -Not -BeNullOrEmpty
+            $files | ForEach-Object { $_.ParentActivityId | Should -Be 47100 }
+            @($files | Where-Object RecordType -EQ 'Completed') | Should -HaveCount 2
+            $records[-1].ActivityId | Should -Be 47100
+            $records[-1].RecordType | Should -Be 'Completed'
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Complete-IngestBatch' {
+    It 'completes a batch once when several objects name it' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Json -MultiLineJson
+        $null = $batch | Send-IngestFile -LiteralPath $profilesJson
+        $statuses = $batch, $batch.Id, $batch | Complete-IngestBatch -Wait -TimeoutSec 60
+        $statuses | Should -HaveCount 1
+        $statuses.Status | Should -Be 'Active'
+    }
+
+    It 'stops at a batch that does not exist' {
+        { 'NOSUCHBATCH' | Complete-IngestBatch -Confirm:$false } |
+            Should -Throw -ErrorId 'NotFound,Ingestion.PowerShell.Commands.CompleteIngestBatchCommand'
+    }
+}
+
+Describe 'Get-IngestStatus -Wait' {
+    BeforeAll {
+        $script:loading = New-IngestBatch -DatasetId $dataset.Id -Format Json
+    }
+
+    It 'ends with WaitTimeout carrying the last status' {
+        Get-IngestStatus -BatchId $loading.Id -Wait -TimeoutSec 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'WaitTimeout,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $errs[0].TargetObject.Status | Should -Be 'Loading'
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
+        $ps = Invoke-Nested "Get-IngestStatus -BatchId $($loading.Id) -Wait"
+        try {
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            @($ps.Streams.Progress | Where-Object ActivityId -EQ 47200) | Should -Not -BeNullOrEmpty
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+Describe 'Get-IngestDataset' {
+    It 'reports an exact name that matches nothing, but not a pattern' {
+        Get-IngestDataset -Name 'no such dataset' -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DatasetNotFound,*'
+        Get-IngestDataset -Name 'no such*' -ErrorVariable none
+        $none | Should -BeNullOrEmpty
+    }
+
+    It 'gets the dataset of a batch piped to it' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Json
+        ($batch | Get-IngestDataset).Id | Should -Be $dataset.Id
+    }
+}
+
+Describe 'Formatting' {
+    It 'shows statuses in the module table view' {
+        $text = Get-IngestStatus -BatchId (New-IngestBatch -DatasetId $dataset.Id -Format Json).Id | Format-Table | Out-String
+        $text | Should -Match 'Id\s+Status\s+Records\s+FailedRecords\s+Completed'
+    }
+}
