@@ -12,9 +12,13 @@
     CmdletsToExport        = @(
         'Complete-IngestBatch'
         'Connect-IngestService'
+        'ConvertTo-IngestParquet'
         'Disconnect-IngestService'
         'Get-IngestDataset'
+        'Get-IngestError'
+        'Get-IngestParquetInfo'
         'Get-IngestStatus'
+        'Import-IngestParquet'
         'New-IngestBatch'
         'New-IngestDataset'
         'Remove-IngestBatch'
@@ -22,13 +26,14 @@
         'Start-IngestEmulator'
         'Stop-IngestBatch'
         'Stop-IngestEmulator'
+        'Test-IngestFile'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('AEP', 'AdobeExperiencePlatform', 'Ingestion', 'Batch', 'CDP', 'Emulator')
+            Tags         = @('AEP', 'AdobeExperiencePlatform', 'Ingestion', 'Batch', 'CDP', 'Emulator', 'Parquet')
             ProjectUri   = 'https://github.com/ingestion-module/Ingestion'
             LicenseUri   = 'https://github.com/ingestion-module/Ingestion/blob/main/LICENSE'
             ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end, and a local emulator.'

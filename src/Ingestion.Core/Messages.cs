@@ -1,7 +1,7 @@
 namespace Ingestion.Core;
 
 /// <summary>Every user-facing text of the engine, in one place. Placeholders are positional.</summary>
-internal static class Messages
+internal static partial class Messages
 {
     public const string ImsUnreachable = "Could not reach Adobe IMS at {0} to get an access token: {1}";
     public const string ImsUnreachableAction = "Check the network and the IMS endpoint; behind a proxy, set HTTPS_PROXY.";
@@ -23,6 +23,9 @@ internal static class Messages
     public const string ActionRetries = "The service kept failing; try again later, or raise -MaxRetries, -RetryDelay or -TimeoutSec of Connect-IngestService.";
     public const string CredentialsRefused = "The platform refused a freshly issued token for client id '{0}' (401 twice): the credential is not entitled to this organization or sandbox.";
 
+    public const string MaxRetriesOutOfRange = "MaxRetries {0} is out of range: give 0 to {1}.";
+    public const string RetryDelayOutOfRange = "RetryDelay {0} is out of range: give a delay from zero to one day.";
+    public const string AttemptTimeoutOutOfRange = "TimeoutSec {0} is out of range: give a time per attempt from 10 milliseconds to one day.";
     public const string EndpointNotHttps = "Endpoint '{0}' must use HTTPS; only loopback addresses (the emulator) may use plain HTTP.";
     public const string EndpointNotAbsolute = "Endpoint '{0}' is not an absolute http(s) URI.";
     public const string ValueRequired = "{0} must not be empty.";
@@ -53,4 +56,37 @@ internal static class Messages
     public const string WaitTimedOut = "Batch '{0}' is still '{1}' after {2:0} seconds.";
     public const string WaitOptionsInvalid = "Wait intervals must be positive and Growth at least 1.";
     public const string WaitTimedOutAction = "Wait longer with -TimeoutSec, or check the batch later with Get-IngestStatus.";
+
+    public const string OpGetSchema = "Reading schema '{0}'";
+    public const string OpListSchemas = "Listing schemas";
+    public const string OpCreateSchema = "Creating schema '{0}'";
+    public const string SchemaIdInvalid = "SchemaId '{0}' is not valid: give the schema's $id or meta:altId, at most {1} characters, without control characters or surrounding spaces.";
+    public const string DatasetWithoutSchema = "Dataset '{0}' names no schema (its schemaRef has no id).";
+
+    public const string OpListFailedFiles = "Listing the failed files of batch '{0}'";
+    public const string OpDownloadFailedFile = "Downloading failed file '{0}' of batch '{1}'";
+    public const string OpListMeta = "Listing diagnostics '{0}' of batch '{1}'";
+    public const string OpReadRowErrors = "Reading row errors '{0}' of batch '{1}'";
+    public const string DiagnosticsNotEnabled = "Batch '{0}' was created without error diagnostics, so the platform kept no row-level errors for it.";
+    public const string DiagnosticsNotEnabledAction = "Create the batch again with error diagnostics (New-IngestBatch -ErrorDiagnostics), send the files again and complete it; its row-level errors can then be read.";
+    public const string RowErrorFileUnreadable = "Row errors '{0}' of batch '{1}' could not be read: {2}.";
+    public const string RowErrorNotAnObject = "Line {1} of '{0}' is not a JSON object the diagnostics API documents; it is kept as the record.";
+
+    public const string CsvBadDelimiter = "'{0}' cannot be a CSV delimiter: use a single ASCII character other than a quote or a line break.";
+    public const string CsvInvalidUtf8 = "CSV file '{0}', line {1}: the bytes are not valid UTF-8. Give the file's encoding with -Encoding (for example windows-1252 or iso-8859-1).";
+    public const string CsvUndecodable = "CSV file '{0}', near line {1}: the bytes are not valid in the given encoding: {2}";
+    public const string CsvUnclosedQuote = "CSV file '{0}', line {1}: a quoted field is never closed.";
+    public const string CsvStrayQuote = "CSV file '{0}', line {1}, field {2}: a quote inside an unquoted field; quote the whole field and double the quotes inside it.";
+    public const string CsvTextAfterQuote = "CSV file '{0}', line {1}, field {2}: text after the closing quote; a quoted field must end at a delimiter or a line break.";
+    public const string CsvRecordTooLarge = "CSV file '{0}', line {1}: the record is longer than {2:N0} bytes; a quote is probably left open.";
+
+    public const string JsonArrayNotLines = "JSON file '{0}' is a JSON array, but JSON Lines (one object per line) was expected. For a batch, create it with -MultiLineJson; or convert the file to JSON Lines.";
+    public const string JsonNotAnArray = "JSON file '{0}', line {1}: a JSON array was expected, but the file does not start with '['.";
+    public const string JsonArrayUnclosed = "JSON file '{0}', line {1}: the file ends before the array's closing ']'.";
+    public const string JsonTextAfterArray = "JSON file '{0}', line {1}: there is text after the array's closing ']'.";
+    public const string JsonMissingComma = "JSON file '{0}', line {1}: a ',' or ']' was expected between the array's elements.";
+    public const string JsonTruncated = "JSON file '{0}', line {1}: the file ends in the middle of a value.";
+    public const string JsonInvalid = "JSON file '{0}', line {1}: not valid JSON: {2}";
+    public const string JsonRecordNotObject = "JSON file '{0}', line {1}: record {2} is a {3}, not an object; every record must be a JSON object.";
+    public const string JsonRecordTooLarge = "JSON file '{0}', line {1}: a record is longer than {2:N0} bytes.";
 }

@@ -24,19 +24,7 @@ public sealed class EmulatorOptions
     public EmulatorCredentials? Credentials { get; init; }
 
     /// <summary>A per-user folder, so every shell of one user finds the same emulator data.</summary>
-    public static string DefaultDataDirectory
-    {
-        get
-        {
-            var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-            if (string.IsNullOrEmpty(root))
-            {
-                root = Path.Combine(Path.GetTempPath(), Environment.UserName);
-            }
-
-            return Path.Combine(root, "Ingestion", "emulator");
-        }
-    }
+    public static string DefaultDataDirectory => Shared.EmulatorFiles.DefaultDataDirectory;
 
     internal void Validate()
     {

@@ -1,7 +1,7 @@
 namespace Ingestion.PowerShell;
 
 /// <summary>Every text the cmdlets show, in one place. Placeholders are positional.</summary>
-internal static class Messages
+internal static partial class Messages
 {
     // Sessions.
     public const string NoSession = "There is no connection to a platform. Run Connect-IngestService first (for a local try: Start-IngestEmulator | Connect-IngestService), or pass -Session.";
@@ -11,7 +11,6 @@ internal static class Messages
 
     // ShouldProcess: targets name the resolved object, actions say what happens to it.
     public const string TargetDataset = "dataset '{0}'";
-    public const string TargetNewDataset = "dataset '{0}'";
     public const string TargetBatch = "batch '{0}'";
     public const string TargetFile = "'{0}' into batch '{1}'";
     public const string TargetEmulator = "emulator process {0} (data in '{1}')";
@@ -19,6 +18,7 @@ internal static class Messages
     public const string TargetEmulatorProcess = "emulator process {0}";
     public const string ActionNewBatch = "Create a {0} batch";
     public const string ActionNewDataset = "Create on schema '{0}'";
+    public const string ActionNewUpsertDataset = "Create on schema '{0}', enabled for Profile upserts";
     public const string ActionUpload = "Upload as '{0}'";
     public const string ActionComplete = "Complete (start processing)";
     public const string ActionAbort = "Abort (discard its files)";
@@ -44,6 +44,7 @@ internal static class Messages
     public const string BatchNotPassedOn = "Batch '{0}' is not passed on: {1} of the files meant for it could not be sent, and completing it would ingest it without them.";
     public const string BatchNotSuccessful = "Batch '{0}' ended as '{1}': {2}";
     public const string NoErrorGiven = "the platform gave no reason.";
+    public const string FailedFileWithoutRowErrors = "The platform lists this file as failed without row-level errors for it (an empty or unreadable file, a header that does not match the schema, or a batch rejected as a whole); Get-IngestStatus shows the batch's errors.";
 
     // The emulator.
     public const string EmulatorAlreadyRunning = "An emulator already serves '{0}' (process {1} at {2}); returning it instead of starting another. Stop it first (Stop-IngestEmulator) to start one with other options.";

@@ -182,6 +182,39 @@ public class ConnectTests
         Assert.Empty(handler.Requests);
     }
 
+    public static TheoryData<string, RetrySettings> BadRetrySettings => new()
+    {
+        { "MaxRetries", new RetrySettings { MaxRetries = -1 } },
+        { "MaxRetries", new RetrySettings { MaxRetries = 101 } },
+        { "RetryDelay", new RetrySettings { RetryDelay = TimeSpan.FromSeconds(-1) } },
+        { "RetryDelay", new RetrySettings { RetryDelay = TimeSpan.FromDays(2) } },
+        { "TimeoutSec", new RetrySettings { AttemptTimeout = TimeSpan.Zero } },
+        { "TimeoutSec", new RetrySettings { AttemptTimeout = TimeSpan.FromDays(2) } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRetrySettings))]
+    public async Task Retry_settings_the_pipeline_cannot_honour_are_refused_by_name(string name, RetrySettings retry)
+    {
+        using var handler = new RecordingHandler();
+        var options = new AepConnectionOptions
+        {
+            ClientId = "id",
+            ClientSecret = Secrets.Secure("secret"),
+            OrganizationId = "ORG@AdobeOrg",
+            Sandbox = "prod",
+            PlatformEndpoint = new Uri("http://127.0.0.1:9/"),
+            Retry = retry,
+            PrimaryHandler = handler,
+        };
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => IngestSession.ConnectAsync(options, CancellationToken.None));
+
+        Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
+        Assert.StartsWith(name, ex.Message);
+        Assert.Empty(handler.Requests);
+    }
+
     [Fact]
     public async Task A_null_secret_is_refused()
     {

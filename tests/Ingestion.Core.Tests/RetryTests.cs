@@ -227,6 +227,51 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task A_body_that_stalls_after_the_headers_times_out_and_is_retried()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler, retry: new RetrySettings
+        {
+            MaxRetries = 1,
+            RetryDelay = TimeSpan.FromMilliseconds(1),
+            AttemptTimeout = TimeSpan.FromMilliseconds(200),
+        });
+        handler.Intercept = (request, _) => Task.FromResult(IsBatchGet(request)
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StreamContent(new StallingStream()) }
+            : null);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.GetBatchStatusAsync("01JBATCH000000000000000000", None));
+
+        Assert.Equal(IngestErrorKind.Timeout, ex.Kind);
+        Assert.Equal(2, handler.Count(HttpMethod.Get, "/catalog/batches/"));
+    }
+
+    /// <summary>A response body whose bytes never come.</summary>
+    private sealed class StallingStream : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public async Task Client_errors_are_not_retried()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Ingestion.Emulator.Tests.Infrastructure;
 
@@ -252,80 +250,5 @@ public sealed class ProcessingTests
         var final = await emulator.WaitForFinalAsync(batch);
         Assert.Equal(3, (long)final["recordCount"]!);
         Assert.Equal(2, (long)final["metrics"]!["inputFileCount"]!);
-    }
-
-    [Fact]
-    public async Task Parquet_files_are_checked_and_their_footer_row_count_used()
-    {
-        await using var emulator = await TestEmulator.StartAsync();
-        var dataset = await emulator.CreateDatasetAsync();
-
-        var good = await emulator.CreateBatchAsync(dataset, "parquet");
-        using (var upload = await emulator.UploadAsync(good, dataset, "rows.parquet", MinimalParquet(rows: 8)))
-        {
-            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
-        }
-
-        await emulator.SignalAsync(good, "COMPLETE");
-        var active = await emulator.WaitForFinalAsync(good);
-        Assert.True((string)active["status"]! == "active", Errors(active));
-        Assert.Equal(8, (long)active["recordCount"]!);
-
-        var bad = await emulator.CreateBatchAsync(dataset, "parquet");
-        using (await emulator.UploadAsync(bad, dataset, "not.parquet", Encoding.UTF8.GetBytes("PAR1 this is not parquet at all")))
-        {
-        }
-
-        await emulator.SignalAsync(bad, "COMPLETE");
-        var failed = await emulator.WaitForFinalAsync(bad);
-        Assert.Equal("failed", (string)failed["status"]!);
-        Assert.Contains("not a valid Parquet file", Errors(failed));
-    }
-
-    [Theory]
-    [InlineData("alltypes_plain.parquet", 8)]
-    [InlineData("nested_structs.rust.parquet", 1)]
-    [InlineData("delta_byte_array.parquet", 1000)]
-    public async Task Real_parquet_files_report_their_row_counts(string file, long rows)
-    {
-        // Third-party samples next to the repository (shared/data); not every checkout has them.
-        var path = FindSharedParquet(file);
-        if (path is null)
-        {
-            return;
-        }
-
-        await using var emulator = await TestEmulator.StartAsync();
-        var dataset = await emulator.CreateDatasetAsync();
-        var batch = await emulator.CreateBatchAsync(dataset, "parquet");
-        using (await emulator.UploadAsync(batch, dataset, file, await File.ReadAllBytesAsync(path)))
-        {
-        }
-
-        await emulator.SignalAsync(batch, "COMPLETE");
-        var final = await emulator.WaitForFinalAsync(batch);
-        Assert.True((string)final["status"]! == "active", Errors(final));
-        Assert.Equal(rows, (long)final["recordCount"]!);
-    }
-
-    /// <summary>"PAR1", a FileMetaData with version, an empty schema list and num_rows, its length, "PAR1".</summary>
-    private static byte[] MinimalParquet(int rows)
-    {
-        byte[] footer = [0x15, 0x02, 0x19, 0x0C, 0x16, (byte)(rows * 2), 0x00];
-        return [.. "PAR1"u8, .. footer, .. BitConverter.GetBytes(footer.Length), .. "PAR1"u8];
-    }
-
-    private static string? FindSharedParquet(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "data", "parquet-testing", "data", file);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

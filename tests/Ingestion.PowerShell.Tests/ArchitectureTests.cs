@@ -11,8 +11,17 @@ public sealed class ArchitectureTests
         Assert.DoesNotContain(References(ModuleMetadata.Instance.CoreAssembly), name => name.StartsWith("System.Management.Automation", StringComparison.Ordinal) || name.StartsWith("Microsoft.PowerShell", StringComparison.Ordinal));
 
     [Fact]
-    public void CoreReferencesOnlyTheFrameworkAndPolly() =>
-        Assert.DoesNotContain(References(ModuleMetadata.Instance.CoreAssembly), name => !IsFramework(name) && name != "Polly.Core");
+    public void CoreReferencesOnlyTheFrameworkPollyAndTheParquetCodec() =>
+        Assert.DoesNotContain(References(ModuleMetadata.Instance.CoreAssembly), name => !IsFramework(name) && name is not ("Polly.Core" or "Ingestion.Parquet"));
+
+    [Fact]
+    public void TheParquetCodecReferencesOnlyTheFramework() =>
+        Assert.DoesNotContain(References(ModuleMetadata.Instance.ParquetAssembly), name => !IsFramework(name));
+
+    [Fact]
+    public void CmdletAssemblyDoesNotUseTheParquetCodecDirectly() =>
+        // The cmdlets see Parquet through Core's plain result objects, so the codec stays swappable.
+        Assert.DoesNotContain("Ingestion.Parquet", References(ModuleMetadata.Instance.CmdletAssembly));
 
     [Fact]
     public void CmdletAssemblyReferencesOnlyTheFrameworkPowerShellAndCore() =>

@@ -28,9 +28,9 @@ public sealed class CmdletConventionTests
     {
         Assert.Equal(
             [
-                "Complete-IngestBatch", "Connect-IngestService", "Disconnect-IngestService", "Get-IngestDataset", "Get-IngestStatus",
-                "New-IngestBatch", "New-IngestDataset", "Remove-IngestBatch", "Send-IngestFile", "Start-IngestEmulator", "Stop-IngestBatch",
-                "Stop-IngestEmulator",
+                "Complete-IngestBatch", "Connect-IngestService", "ConvertTo-IngestParquet", "Disconnect-IngestService", "Get-IngestDataset", "Get-IngestError",
+                "Get-IngestParquetInfo", "Get-IngestStatus", "Import-IngestParquet", "New-IngestBatch", "New-IngestDataset", "Remove-IngestBatch",
+                "Send-IngestFile", "Start-IngestEmulator", "Stop-IngestBatch", "Stop-IngestEmulator", "Test-IngestFile",
             ],
             ModuleMetadata.Instance.Cmdlets.Select(c => c.Name));
     }
@@ -93,6 +93,9 @@ public sealed class CmdletConventionTests
     [InlineData("Remove-IngestBatch", "BatchId")]
     [InlineData("Get-IngestStatus", "BatchId")]
     [InlineData("Get-IngestDataset", "DatasetId")]
+    [InlineData("Get-IngestError", "BatchId")]
+    [InlineData("ConvertTo-IngestParquet", "DatasetId")]
+    [InlineData("Test-IngestFile", "DatasetId")]
     public void BatchPipelineParametersExist(string name, string parameter) =>
         Assert.NotNull(ModuleMetadata.Instance.Cmdlet(name).Parameter(parameter));
 
@@ -122,6 +125,31 @@ public sealed class CmdletConventionTests
         Assert.Contains("PSPath", literal.Aliases);
         Assert.True(literal.Flag("ValueFromPipelineByPropertyName"));
         Assert.NotEqual(path.SetName, literal.SetName);
+    }
+
+    [Theory]
+    [InlineData("ConvertTo-IngestParquet")]
+    [InlineData("Get-IngestParquetInfo")]
+    [InlineData("Import-IngestParquet")]
+    [InlineData("Test-IngestFile")]
+    public void FileCmdletsFollowThePathConventions(string name)
+    {
+        var cmdlet = ModuleMetadata.Instance.Cmdlet(name);
+        var path = cmdlet.Parameter("Path")!;
+        var literal = cmdlet.Parameter("LiteralPath")!;
+        Assert.True(path.Has("SupportsWildcardsAttribute"));
+        Assert.Contains("PSPath", literal.Aliases);
+        Assert.True(literal.Flag("ValueFromPipelineByPropertyName"));
+        Assert.NotEqual(path.SetName, literal.SetName);
+    }
+
+    [Fact]
+    public void ConvertToIngestParquetTakesObjectsFromThePipelineAndAsksBeforeWriting()
+    {
+        var convert = ModuleMetadata.Instance.Cmdlet("ConvertTo-IngestParquet");
+        Assert.True(convert.Parameter("InputObject")!.Flag("ValueFromPipeline"));
+        Assert.True(convert.Named<bool>("SupportsShouldProcess"));
+        Assert.NotNull(convert.Parameter("Force"));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ErrorMapperTests
     [InlineData(IngestErrorKind.RateLimited, 429, ErrorIds.RateLimited, ErrorCategory.LimitsExceeded)]
     [InlineData(IngestErrorKind.Unavailable, 503, ErrorIds.ServiceUnavailable, ErrorCategory.ResourceUnavailable)]
     [InlineData(IngestErrorKind.UnexpectedResponse, 200, ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult)]
+    [InlineData(IngestErrorKind.InvalidData, null, ErrorIds.InvalidData, ErrorCategory.InvalidData)]
     [InlineData(IngestErrorKind.Service, 418, ErrorIds.ServiceError, ErrorCategory.NotSpecified)]
     [InlineData(IngestErrorKind.Service, 409, ErrorIds.ServiceError, ErrorCategory.ResourceExists)]
     [InlineData(IngestErrorKind.Service, 502, ErrorIds.ServiceError, ErrorCategory.ResourceUnavailable)]
@@ -42,6 +43,13 @@ public sealed class ErrorMapperTests
         var last = new IngestStatus { Id = "B1", Status = BatchStatus.Processing };
         var exception = new IngestionException(IngestErrorKind.Timeout, "still processing") { Target = last };
         Assert.Equal((ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout), ErrorMapper.Classify(exception));
+    }
+
+    [Fact]
+    public void ABatchWithoutErrorDiagnosticsIsDiagnosticsNotEnabled()
+    {
+        var exception = new IngestionException(IngestErrorKind.InvalidState, "no diagnostics") { StatusCode = HttpStatusCode.BadRequest, ServiceErrorCode = "INGEST-1211-400" };
+        Assert.Equal((ErrorIds.DiagnosticsNotEnabled, ErrorCategory.NotEnabled), ErrorMapper.Classify(exception));
     }
 
     [Theory]

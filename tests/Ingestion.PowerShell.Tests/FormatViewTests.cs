@@ -17,6 +17,8 @@ public sealed class FormatViewTests
             .SelectMany(a => a.ConstructorArguments)
             .SelectMany(arg => arg.Value is IEnumerable<System.Reflection.CustomAttributeTypedArgument> many ? many.Select(m => m.Value) : [arg.Value])
             .Select(v => ((Type)v!).FullName!)
+            // Rows of the user's own data (Import-IngestParquet) have no fixed shape, so no view.
+            .Where(t => t != "System.Management.Automation.PSObject")
             .Distinct();
         return [.. types];
     }

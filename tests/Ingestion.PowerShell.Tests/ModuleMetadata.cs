@@ -24,6 +24,7 @@ internal sealed class ModuleMetadata : IDisposable
         context = new MetadataLoadContext(new PathAssemblyResolver(paths), coreAssemblyName: "System.Private.CoreLib");
         CmdletAssembly = context.LoadFromAssemblyPath(Path.Combine(output, "Ingestion.PowerShell.dll"));
         CoreAssembly = context.LoadFromAssemblyPath(Path.Combine(output, "Ingestion.Core.dll"));
+        ParquetAssembly = context.LoadFromAssemblyPath(Path.Combine(output, "Ingestion.Parquet.dll"));
         Cmdlets = CmdletAssembly.GetTypes()
             .Select(t => (Type: t, Attribute: t.GetCustomAttributesData().SingleOrDefault(a => a.AttributeType.FullName == SmaNamespace + ".CmdletAttribute")))
             .Where(c => c.Attribute is not null)
@@ -37,6 +38,8 @@ internal sealed class ModuleMetadata : IDisposable
     public Assembly CmdletAssembly { get; }
 
     public Assembly CoreAssembly { get; }
+
+    public Assembly ParquetAssembly { get; }
 
     public IReadOnlyList<CmdletInfo> Cmdlets { get; }
 

@@ -63,6 +63,17 @@ Describe 'Start-IngestEmulator' {
     }
 }
 
+Describe 'Stop-IngestEmulator' {
+    It 'leaves a -ProcessId alone that the -DataDirectory lock file does not name' {
+        $elsewhere = Join-Path $TestDrive 'no-emulator-here'
+        $null = New-Item -ItemType Directory -Path $elsewhere
+        Stop-IngestEmulator -DataDirectory $elsewhere -ProcessId $emulator.ProcessId -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -HaveCount 1
+        Get-Process -Id $emulator.ProcessId -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
+        Get-IngestDataset -Id $dataset.Id | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'New-IngestBatch' {
     It 'refuses -MultiLineJson for a CSV batch' {
         { New-IngestBatch -DatasetId $dataset.Id -Format Csv -MultiLineJson } |

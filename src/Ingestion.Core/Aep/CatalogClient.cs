@@ -12,6 +12,12 @@ public sealed class CatalogClient
     private const string Base = "data/foundation/catalog/";
     private const int PageSize = 100;
     private const string SchemaContentType = "application/vnd.adobe.xed-full+json;version=1";
+
+    /// <summary>The Catalog tag of a dataset enabled for Profile that takes upserts (profile updates); its batches must be Parquet.</summary>
+    public const string UnifiedProfileTag = "unifiedProfile";
+
+    /// <summary>What Adobe's guide sets to create a Profile dataset for upserts: <c>unifiedProfile: ["enabled:true", "isUpsert:true"]</c>.</summary>
+    public static IReadOnlyList<string> UpsertTagValues { get; } = ["enabled:true", "isUpsert:true"];
     private readonly PlatformConnection connection;
     private readonly TimeProvider time;
 
@@ -75,7 +81,11 @@ public sealed class CatalogClient
         }
     }
 
-    public async Task<IngestDataset> CreateDatasetAsync(string name, string schemaId, string? description, CancellationToken cancellationToken)
+    public Task<IngestDataset> CreateDatasetAsync(string name, string schemaId, string? description, CancellationToken cancellationToken) =>
+        CreateDatasetAsync(name, schemaId, description, null, cancellationToken);
+
+    /// <summary>Creates a dataset with Catalog tags, e.g. <see cref="UnifiedProfileTag"/> with <see cref="UpsertTagValues"/> for a Profile dataset that takes upserts.</summary>
+    public async Task<IngestDataset> CreateDatasetAsync(string name, string schemaId, string? description, IReadOnlyDictionary<string, IReadOnlyList<string>>? tags, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -95,6 +105,17 @@ public sealed class CatalogClient
         if (!string.IsNullOrEmpty(description))
         {
             body["description"] = description;
+        }
+
+        if (tags is { Count: > 0 })
+        {
+            var json = new JsonObject();
+            foreach (var (key, values) in tags)
+            {
+                json[key] = new JsonArray(values.Select(v => (JsonNode)v).ToArray());
+            }
+
+            body["tags"] = json;
         }
 
         var operation = string.Format(Messages.OpCreateDataset, name);

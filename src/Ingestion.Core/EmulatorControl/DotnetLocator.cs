@@ -90,9 +90,19 @@ internal static partial class DotnetLocator
             {
                 await process.WaitForExitAsync(timeout.Token);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                // Timed out or stopped by the caller: either way the process is not left running.
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited meanwhile.
+                }
+
+                ct.ThrowIfCancellationRequested();
                 throw new TimeoutException("it did not answer within 30 s");
             }
 

@@ -27,17 +27,5 @@ public sealed class EmulatorLaunchOptions
     public string? DotnetPath { get; init; }
 
     /// <summary>The emulator's own default: <c>Ingestion/emulator</c> under the user's local application data.</summary>
-    public static string DefaultDataDirectory
-    {
-        get
-        {
-            var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-            if (string.IsNullOrEmpty(root))
-            {
-                root = Path.Combine(Path.GetTempPath(), Environment.UserName);
-            }
-
-            return Path.Combine(root, "Ingestion", "emulator");
-        }
-    }
+    public static string DefaultDataDirectory => Shared.EmulatorFiles.DefaultDataDirectory;
 }

@@ -11,7 +11,7 @@ namespace Ingestion.Core.EmulatorControl;
 /// </summary>
 public static class EmulatorLauncher
 {
-    public const string LogFileName = "emulator.log";
+    public const string LogFileName = Shared.EmulatorFiles.LogFileName;
     public const string EmulatorAssemblyName = "Ingestion.Emulator.dll";
     private const string ReadyPrefix = "{\"event\":\"ready\"";
     private const int OutputTailLines = 40;

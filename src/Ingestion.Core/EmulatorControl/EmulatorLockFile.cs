@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,7 +9,7 @@ namespace Ingestion.Core.EmulatorControl;
 /// </summary>
 internal sealed class EmulatorLockFile
 {
-    public const string FileName = "emulator.lock.json";
+    public const string FileName = Shared.EmulatorFiles.LockFileName;
 
     [JsonPropertyName("processId")]
     public int ProcessId { get; init; }
@@ -60,30 +59,7 @@ internal sealed class EmulatorLockFile
         }
     }
 
-    public bool IsAlive()
-    {
-        try
-        {
-            using var process = Process.GetProcessById(ProcessId);
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                return process.StartTime.ToUniversalTime() <= Started.UtcDateTime.AddSeconds(2);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
-            {
-                return true;
-            }
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    public bool IsAlive() => Shared.EmulatorFiles.IsAlive(ProcessId, Started);
 
     public EmulatorInstance? ToInstance(string dataDirectory)
     {

@@ -23,4 +23,6 @@ public enum IngestErrorKind
     Unavailable,
     /// <summary>The service answered something that is not what the API documents.</summary>
     UnexpectedResponse,
+    /// <summary>The data of a local file or object cannot be read or does not fit the schema (a row and a field are named).</summary>
+    InvalidData,
 }

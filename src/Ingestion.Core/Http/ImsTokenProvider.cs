@@ -92,18 +92,7 @@ internal sealed class ImsTokenProvider(HttpClient imsClient, Uri imsEndpoint, st
 
     private IngestionException ImsError(HttpResponseMessage response, string body)
     {
-        string? error = null, description = null;
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            error = doc.RootElement.TryGetProperty("error", out var e) ? e.ToString() : null;
-            description = doc.RootElement.TryGetProperty("error_description", out var d) ? d.ToString() : null;
-        }
-        catch (JsonException)
-        {
-            // Not JSON (a proxy page, say): the status alone has to do.
-        }
-
+        var (error, description) = ServiceErrorReader.Parse(body, response.Content.Headers.ContentType?.MediaType);
         var status = (int)response.StatusCode;
         var kind = status is 400 or 401 or 403 ? IngestErrorKind.Authentication
             : status == 429 ? IngestErrorKind.RateLimited

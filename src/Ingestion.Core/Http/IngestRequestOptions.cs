@@ -9,6 +9,18 @@ internal static class IngestRequestOptions
     /// <summary>Requests to the platform carry the AEP headers and a bearer token; IMS requests do not.</summary>
     public static readonly HttpRequestOptionsKey<bool> Authenticated = new("Ingestion.Authenticated");
 
+    /// <summary>Set on downloads whose body the caller streams; every other answer is read whole inside its attempt.</summary>
+    public static readonly HttpRequestOptionsKey<bool> StreamResponse = new("Ingestion.StreamResponse");
+
+    public static HttpRequestMessage MarkStreamed(this HttpRequestMessage request)
+    {
+        request.Options.Set(StreamResponse, true);
+        return request;
+    }
+
+    public static bool IsStreamed(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(StreamResponse, out var value) && value;
+
     public static HttpRequestMessage MarkIdempotent(this HttpRequestMessage request)
     {
         request.Options.Set(Idempotent, true);

@@ -30,7 +30,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = settings.RetryDelay,
-                MaxDelay = TimeSpan.FromMinutes(2),
+                // Exponential growth stops at two minutes, or at the delay the user asked for if that is longer.
+                MaxDelay = settings.RetryDelay > TimeSpan.FromMinutes(2) ? settings.RetryDelay : TimeSpan.FromMinutes(2),
                 ShouldHandle = args => ValueTask.FromResult(
                     args.Context.Properties.TryGetValue(RequestKey, out var request)
                     && request.IsIdempotent()
@@ -61,12 +62,40 @@ internal sealed class ResilienceHandler : DelegatingHandler
         try
         {
             return await pipeline.ExecuteAsync(
-                async ctx => await base.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false),
+                async ctx =>
+                {
+                    var response = await base.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false);
+                    // The answers are small JSON documents: reading them inside the attempt puts a stalled body under
+                    // the same timeout and retry as stalled headers.
+                    return request.IsStreamed() ? response : await BufferAsync(response, ctx.CancellationToken).ConfigureAwait(false);
+                },
                 context).ConfigureAwait(false);
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> BufferAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var buffered = new ByteArrayContent(body);
+            foreach (var header in response.Content.Headers)
+            {
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content.Dispose();
+            response.Content = buffered;
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 

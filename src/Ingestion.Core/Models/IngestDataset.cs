@@ -10,6 +10,11 @@ public sealed class IngestDataset
     public DateTimeOffset? Created { get; init; }
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Tags { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>Whether the dataset takes upserts (tag <c>unifiedProfile</c> has <c>isUpsert:true</c>): its batches must be Parquet.</summary>
+    public bool IsUpsert =>
+        Tags.TryGetValue(Aep.CatalogClient.UnifiedProfileTag, out var values)
+        && values.Any(v => string.Equals(v, "isUpsert:true", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The dataset id under the name the batch cmdlets bind by property name.</summary>
     public string DatasetId => Id;
 

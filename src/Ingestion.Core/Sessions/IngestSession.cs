@@ -42,6 +42,8 @@ public sealed partial class IngestSession : IDisposable
         var connection = new PlatformConnection(platformHttp, endpoint);
         Batches = new BatchIngestionClient(connection);
         Catalog = new CatalogClient(connection, options.TimeProvider);
+        Schemas = new SchemaRegistryClient(connection, Catalog);
+        DataAccess = new DataAccessClient(connection);
     }
 
     public Guid Id { get; } = Guid.NewGuid();
@@ -57,6 +59,8 @@ public sealed partial class IngestSession : IDisposable
 
     public BatchIngestionClient Batches { get; }
     public CatalogClient Catalog { get; }
+    public SchemaRegistryClient Schemas { get; }
+    public DataAccessClient DataAccess { get; }
 
     /// <summary>Checks the options, then acquires the first token so that wrong credentials fail here, not mid-job.</summary>
     public static async Task<IngestSession> ConnectAsync(AepConnectionOptions options, CancellationToken cancellationToken)
@@ -75,6 +79,7 @@ public sealed partial class IngestSession : IDisposable
             throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.SandboxLowercase, options.Sandbox)) { Target = options.Sandbox };
         }
 
+        options.Retry.Validate();
         var endpoint = EndpointRules.Check(options.PlatformEndpoint);
         var ims = EndpointRules.Check(options.ImsEndpoint
             ?? (EndpointRules.IsLoopback(endpoint) ? endpoint : AepConnectionOptions.DefaultImsEndpoint));

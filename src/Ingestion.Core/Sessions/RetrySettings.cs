@@ -11,4 +11,32 @@ public sealed class RetrySettings
 
     /// <summary>Time allowed for one attempt of one request (uploads get it per attempt too).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Refuses values the retry machinery cannot honour, naming the setting to change.</summary>
+    internal void Validate()
+    {
+        if (MaxRetries is < 0 or > MaxRetriesLimit)
+        {
+            throw Invalid(string.Format(Messages.MaxRetriesOutOfRange, MaxRetries, MaxRetriesLimit), MaxRetries);
+        }
+
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > Limit)
+        {
+            throw Invalid(string.Format(Messages.RetryDelayOutOfRange, RetryDelay), RetryDelay);
+        }
+
+        if (AttemptTimeout < MinAttemptTimeout || AttemptTimeout > Limit)
+        {
+            throw Invalid(string.Format(Messages.AttemptTimeoutOutOfRange, AttemptTimeout), AttemptTimeout);
+        }
+    }
+
+    private const int MaxRetriesLimit = 100;
+
+    // Polly's own bounds for a retry delay and an attempt timeout.
+    private static readonly TimeSpan Limit = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MinAttemptTimeout = TimeSpan.FromMilliseconds(10);
+
+    private static Errors.IngestionException Invalid(string message, object value) =>
+        new(Errors.IngestErrorKind.InvalidArgument, message) { Target = value };
 }

@@ -30,12 +30,14 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
     /// <summary>Parses <c>--name value</c> and <c>--name=value</c>; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        var port = 0;
+        // Unset options keep EmulatorOptions' defaults, the one place they are written down.
+        var defaults = new EmulatorOptions();
+        var port = defaults.Port;
         string? dataDirectory = null;
         string? config = null;
         string? logFile = null;
-        var tokenLifetime = TimeSpan.FromSeconds(86399);
-        var processingDelay = TimeSpan.FromSeconds(1);
+        var tokenLifetime = defaults.TokenLifetime;
+        var processingDelay = defaults.ProcessingDelay;
         var detached = false;
 
         for (var i = 0; i < args.Count; i++)
@@ -97,7 +99,7 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
         var options = new EmulatorOptions
         {
             Port = port,
-            DataDirectory = dataDirectory ?? EmulatorOptions.DefaultDataDirectory,
+            DataDirectory = dataDirectory ?? defaults.DataDirectory,
             ConfigPath = config,
             TokenLifetime = tokenLifetime,
             ProcessingDelay = processingDelay,

@@ -1,5 +1,6 @@
 using System.Net;
 using Ingestion.Emulator.Catalog;
+using Ingestion.Emulator.Export;
 using Ingestion.Emulator.Gateway;
 using Ingestion.Emulator.Http;
 using Ingestion.Emulator.Ims;
@@ -60,6 +61,7 @@ internal static class EmulatorApp
         var catalogBatches = new CatalogBatchEndpoints(emulator);
         var datasets = ActivatorUtilities.CreateInstance<DatasetEndpoints>(services);
         var schemas = ActivatorUtilities.CreateInstance<SchemaEndpoints>(services);
+        var dataAccess = new DataAccessEndpoints(emulator);
 
         app.MapGet("/", info.RootAsync);
         app.MapGet("/emulator/health", info.HealthAsync);
@@ -77,6 +79,9 @@ internal static class EmulatorApp
         app.MapPost("/data/foundation/schemaregistry/tenant/schemas", schemas.CreateAsync);
         app.MapGet("/data/foundation/schemaregistry/tenant/schemas", schemas.ListAsync);
         app.MapGet("/data/foundation/schemaregistry/tenant/schemas/{*schemaId}", schemas.GetAsync);
+
+        app.MapGet("/data/foundation/export/batches/{batchId}/failed", dataAccess.FailedAsync);
+        app.MapGet("/data/foundation/export/batches/{batchId}/meta", dataAccess.MetaAsync);
 
         app.MapFallback(context => throw Problems.RouteNotFound(context.Request.Method, context.Request.Path.Value ?? "/"));
         return app;

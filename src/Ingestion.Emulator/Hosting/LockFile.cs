@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ingestion.Emulator.Storage;
+using Ingestion.Shared;
 
 namespace Ingestion.Emulator.Hosting;
 
@@ -43,7 +43,7 @@ internal sealed record LockFile(
             return null;
         }
 
-        return content is not null && IsAlive(content.ProcessId, content.Started) ? content : null;
+        return content is not null && EmulatorFiles.IsAlive(content.ProcessId, content.Started) ? content : null;
     }
 
     /// <summary>
@@ -73,39 +73,6 @@ internal sealed record LockFile(
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-        }
-    }
-
-    /// <summary>
-    /// A process id can be reused after the emulator died; a process that started after the lock was written
-    /// is somebody else.
-    /// </summary>
-    internal static bool IsAlive(int processId, DateTimeOffset started)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                return process.StartTime.ToUniversalTime() <= started.UtcDateTime.AddSeconds(2);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
-            {
-                return true;
-            }
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 }

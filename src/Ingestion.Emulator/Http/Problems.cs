@@ -25,6 +25,18 @@ internal static class Problems
     public static ServiceException NotSupported(string detail) => new(501, "INGEST-1014-501", "Not Implemented", detail);
     public static ServiceException TooManyFiles(string batchId, int limit) =>
         new(400, "INGEST-1015-400", "Bad Request", $"Batch '{batchId}' already holds {limit} files, the most a batch may have.");
+    public static ServiceException UpsertNeedsParquet(string datasetId, string format) =>
+        new(400, "INGEST-1016-400", "Bad Request",
+            $"Dataset '{datasetId}' takes upserts (tag unifiedProfile has isUpsert:true), and batches of an upsert dataset must be Parquet; "
+            + $"'{format}' is not accepted. Convert the data to Parquet, or use a dataset without isUpsert:true.");
+    public static ServiceException DiagnosticsNotEnabled(string batchId) =>
+        new(400, "INGEST-1211-400", "Bad Request",
+            $"Batch '{batchId}' was created without error diagnostics, so no row-level errors were kept. "
+            + "Please resend the data with error diagnostics enabled (enableErrorDiagnostics: true) to collect additional information on failure types.");
+
+    // Data Access (/data/foundation/export)
+    public static ServiceException ExportBadRequest(string detail) => new(400, "EXPORT-4001-400", "Bad Request", detail);
+    public static ServiceException ExportNotFound(string detail) => new(404, "EXPORT-4002-404", "Not Found", detail);
 
     // Catalog (/data/foundation/catalog)
     public static ServiceException CatalogBadRequest(string detail) => new(400, "CATALOG-2001-400", "Bad Request", detail);

@@ -19,7 +19,10 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, ILogger<Request
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                var target = context.Request.Path.Value + context.Request.QueryString.Value;
+                // IMS takes credentials in the query as well as the body: never write that query to the log.
+                var target = context.Request.Path.StartsWithSegments("/ims")
+                    ? context.Request.Path.Value
+                    : context.Request.Path.Value + context.Request.QueryString.Value;
                 logger.LogInformation(
                     "{Method} {Target} -> {Status} ({Elapsed:0} ms, request {RequestId})",
                     context.Request.Method,

@@ -74,11 +74,15 @@ internal sealed class BatchEndpoints(EmulatorContext emulator, ILogger<BatchEndp
         await HttpJson.WriteEmptyAsync(context, StatusCodes.Status200OK);
     }
 
-    /// <summary>COMPLETE is documented as safe to retry, so repeating it on a batch that got it is a no-op success.</summary>
+    /// <summary>
+    /// COMPLETE is documented as safe to retry, so repeating it on a batch that got it is a no-op success, even when
+    /// processing has failed it since (the client may have lost the first answer). Started marks a batch that got it.
+    /// </summary>
     private BatchState? Complete(BatchState batch) => batch.Status switch
     {
         BatchStatus.Loading => batch with { Status = BatchStatus.Staging, Started = emulator.NowMs, Updated = emulator.NowMs },
         BatchStatus.Staging or BatchStatus.Active => null,
+        BatchStatus.Failed when batch.Started is not null => null,
         _ => throw Problems.BatchState($"Batch '{batch.Id}' is in state {batch.Status} and cannot be completed."),
     };
 

@@ -24,12 +24,14 @@ internal sealed record NewBatch(
             throw Problems.InvalidBatchRequest("'datasetId' is required: the id of the dataset this batch writes to.");
         }
 
-        if (datasets.Find(datasetId) is null)
-        {
-            throw Problems.DatasetNotFound(datasetId);
-        }
-
+        var dataset = datasets.Find(datasetId) ?? throw Problems.DatasetNotFound(datasetId);
         var inputFormat = ParseInputFormat(body["inputFormat"]);
+
+        // Batch ingestion guide, "patch/upsert": an upsert dataset takes Parquet only.
+        if (IsUpsert(dataset) && inputFormat.Format != "parquet")
+        {
+            throw Problems.UpsertNeedsParquet(datasetId, inputFormat.Format);
+        }
         var replay = ParseReplay(body["replay"], datasetId, batches);
         var tags = RequestTags.Parse(body["tags"], Problems.InvalidBatchRequest);
 
@@ -60,6 +62,11 @@ internal sealed record NewBatch(
 
         return new NewBatch(datasetId, inputFormat, replay, tags, HttpJson.Text(externalId), enableDiagnostics);
     }
+
+    /// <summary>A dataset enabled for Profile upserts carries <c>unifiedProfile: ["enabled:true", "isUpsert:true"]</c>.</summary>
+    public static bool IsUpsert(DatasetState dataset) =>
+        dataset.Tags.TryGetValue("unifiedProfile", out var values)
+        && values.Any(v => string.Equals(v, "isUpsert:true", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The spec marks inputFormat as required; Adobe's overview example omits it and the default is not

@@ -20,11 +20,15 @@ internal sealed class BatchErrorCollector
 
     public bool HasErrors => _order.Count > 0;
 
+    /// <summary>Every problem added so far, grouped or not: a change tells that something went wrong in between.</summary>
+    public long Occurrences { get; private set; }
+
     public void RecordFailed() => FailedRecords++;
 
     /// <summary>Adds one occurrence; <paramref name="groupKey"/> decides which occurrences are "the same problem".</summary>
     public void Add(string code, string groupKey, string description, long? row)
     {
+        Occurrences++;
         if (!_entries.TryGetValue(groupKey, out var entry))
         {
             if (_order.Count >= MaxEntries)

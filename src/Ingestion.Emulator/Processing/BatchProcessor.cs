@@ -86,7 +86,8 @@ internal sealed class BatchProcessor(
             return;
         }
 
-        var outcome = await Task.Run(() => Read(batch, ct), ct);
+        // Already on a pool thread (Schedule runs this with Task.Run): read synchronously here.
+        var outcome = Read(batch, ct);
 
         using (await batches.LockAsync(batchId, ct))
         {
@@ -94,9 +95,12 @@ internal sealed class BatchProcessor(
             var current = batches.Find(batchId);
             if (current is not { Status: BatchStatus.Staging })
             {
+                DeleteDirectory(layout.BatchDiagnosticsWorkDirectory(batchId));
                 return;
             }
 
+            // Diagnostics first: should the state write fail, the batch stays staging and is read again.
+            PublishDiagnostics(batchId);
             var done = outcome.Apply(current, time.GetUtcNow().ToUnixTimeMilliseconds());
             await batches.SaveAsync(done, CancellationToken.None);
             if (outcome.Succeeded)
@@ -114,6 +118,8 @@ internal sealed class BatchProcessor(
 
     private ProcessingOutcome Read(BatchState batch, CancellationToken ct)
     {
+        var work = layout.BatchDiagnosticsWorkDirectory(batch.Id);
+        DeleteDirectory(work);
         var dataset = datasets.Find(batch.DatasetId);
         var schema = dataset is null ? null : schemas.Find(dataset.SchemaRef.Id);
         if (schema is null)
@@ -124,7 +130,35 @@ internal sealed class BatchProcessor(
             return new ProcessingOutcome(0, 0, [new BatchErrorEntry(BatchErrorCodes.SchemaMismatch, problem, [])], batch.Files.Count, batch.Files.Sum(f => f.SizeInBytes));
         }
 
-        return new BatchReader(layout, schema.Root).Read(batch, ct);
+        if (!batch.EnableErrorDiagnostics)
+        {
+            return new BatchReader(layout, schema.Root).Read(batch, ct);
+        }
+
+        using var diagnostics = new RowErrorWriter(Path.Combine(work, "row_errors"));
+        return new BatchReader(layout, schema.Root, diagnostics).Read(batch, ct);
+    }
+
+    /// <summary>Replaces the batch's diagnostics with what this run wrote, if it wrote any.</summary>
+    private void PublishDiagnostics(string batchId)
+    {
+        var work = layout.BatchDiagnosticsWorkDirectory(batchId);
+        if (!Directory.Exists(work))
+        {
+            return;
+        }
+
+        var final = layout.BatchDiagnosticsDirectory(batchId);
+        DeleteDirectory(final);
+        Directory.Move(work, final);
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
     }
 
     public async ValueTask DisposeAsync()

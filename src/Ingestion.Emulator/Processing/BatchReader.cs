@@ -10,13 +10,16 @@ namespace Ingestion.Emulator.Processing;
 /// <summary>
 /// Reads every file of a completed batch the way its input format says, one record at a time, and checks
 /// each record against the dataset's schema. Memory stays constant whatever the file sizes.
+/// With <paramref name="diagnostics"/> (batches created with <c>enableErrorDiagnostics</c>) each rejected row
+/// is also written as a row error.
 /// </summary>
-internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
+internal sealed partial class BatchReader(DataLayout layout, XdmField schema, RowErrorWriter? diagnostics = null)
 {
     /// <summary>The largest single record (or line) the emulator holds in memory.</summary>
     private const int MaxRecordBytes = 32 * 1024 * 1024;
 
     private readonly BatchErrorCollector _errors = new();
+    private readonly List<string> _failedFiles = [];
     private long _records;
 
     public ProcessingOutcome Read(BatchState batch, CancellationToken ct)
@@ -32,10 +35,29 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
             ReadFile(batch, file, ct);
         }
 
-        return new ProcessingOutcome(_records, _errors.FailedRecords, _errors.ToEntries(), batch.Files.Count, batch.Files.Sum(f => f.SizeInBytes));
+        return new ProcessingOutcome(_records, _errors.FailedRecords, _errors.ToEntries(), batch.Files.Count, batch.Files.Sum(f => f.SizeInBytes))
+        {
+            FailedFiles = _failedFiles,
+        };
     }
 
     private void ReadFile(BatchState batch, BatchFile file, CancellationToken ct)
+    {
+        var before = _errors.Occurrences;
+        try
+        {
+            ReadFileContent(batch, file, ct);
+        }
+        finally
+        {
+            if (_errors.Occurrences != before)
+            {
+                _failedFiles.Add(file.Name);
+            }
+        }
+    }
+
+    private void ReadFileContent(BatchState batch, BatchFile file, CancellationToken ct)
     {
         var path = layout.UploadedFile(batch.Id, file.DiskPath);
         FileStream stream;
@@ -66,7 +88,7 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
                         ReadCsv(file.Name, stream, ct);
                         break;
                     case "parquet":
-                        ReadParquet(file.Name, stream);
+                        ReadParquet(file.Name, stream, ct);
                         break;
                     default:
                         if (batch.InputFormat.MultiLine)
@@ -86,6 +108,8 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
                 _errors.RecordFailed();
                 _errors.Add(BatchErrorCodes.RecordTooLarge, "too-large|" + file.Name,
                     $"File '{file.Name}': {ex.Message}; the rest of the file was not read.", ex.Row);
+                diagnostics?.Parsing(file.Name, ex.Row, null, RowErrorWriter.RowCode(BatchErrorCodes.RecordTooLarge),
+                    $"The row is too large to be read ({ex.Message}); the rest of the file was not read.");
             }
         }
     }
@@ -112,7 +136,8 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
             var opening = content.Span[0];
             if (first && opening == (byte)'[')
             {
-                NotJsonLines(name, $"File '{name}' is a JSON array. The batch reads JSON Lines (one object per line); create the batch with inputFormat.isMultiLineJson = true to ingest a JSON array.");
+                NotJsonLines(name, content, $"File '{name}' is a JSON array. The batch reads JSON Lines (one object per line); create the batch with inputFormat.isMultiLineJson = true to ingest a JSON array.",
+                    "The file is a JSON array, but the batch reads JSON Lines (one object per line); create the batch with inputFormat.isMultiLineJson = true to ingest a JSON array. The rest of the file was not read.");
                 return;
             }
 
@@ -125,23 +150,27 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
             {
                 if (first && opening == (byte)'{')
                 {
-                    NotJsonLines(name, $"File '{name}', row {row} is not a complete JSON object: the record continues on the next lines (pretty-printed JSON). The batch reads JSON Lines (one object per line); create the batch with inputFormat.isMultiLineJson = true for multi-line JSON.");
+                    NotJsonLines(name, content, $"File '{name}', row {row} is not a complete JSON object: the record continues on the next lines (pretty-printed JSON). The batch reads JSON Lines (one object per line); create the batch with inputFormat.isMultiLineJson = true for multi-line JSON.",
+                        "The row is not a complete JSON object: the record continues on the next lines (pretty-printed JSON). The batch reads JSON Lines (one object per line); create the batch with inputFormat.isMultiLineJson = true for multi-line JSON. The rest of the file was not read.");
                     return;
                 }
 
                 _errors.RecordFailed();
                 _errors.Add(BatchErrorCodes.CorruptRow, "corrupt|" + name,
                     $"File '{name}', row {row}: the row is corrupted, it is not valid JSON ({Describe(ex, withinLine: true)}).", row);
+                diagnostics?.Parsing(name, row, Utf8(content), RowErrorWriter.RowCode(BatchErrorCodes.CorruptRow),
+                    $"Row is corrupted and cannot be read: it is not valid JSON ({Describe(ex, withinLine: true)}).");
             }
 
             first = false;
         }
     }
 
-    private void NotJsonLines(string name, string description)
+    private void NotJsonLines(string name, ReadOnlyMemory<byte> firstLine, string description, string rowMessage)
     {
         _errors.RecordFailed();
         _errors.Add(BatchErrorCodes.NotMultiLineJson, "multiline|" + name, description, 1);
+        diagnostics?.Parsing(name, 1, Utf8(firstLine), RowErrorWriter.RowCode(BatchErrorCodes.NotMultiLineJson), rowMessage);
     }
 
     private void ReadMultiLineJson(string name, Stream stream, CancellationToken ct)
@@ -172,13 +201,15 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
             _errors.RecordFailed();
             _errors.Add(BatchErrorCodes.CorruptRow, "corrupt|" + name,
                 $"File '{name}' is not valid JSON at line {(ex.LineNumber ?? 0) + 1} (record {row}): {Describe(ex, withinLine: false)}; the rest of the file was not read.", row);
+            diagnostics?.Parsing(name, row, null, RowErrorWriter.RowCode(BatchErrorCodes.CorruptRow),
+                $"Row is corrupted and cannot be read: not valid JSON at line {(ex.LineNumber ?? 0) + 1} ({Describe(ex, withinLine: false)}); the rest of the file was not read.");
         }
     }
 
     private void ReadCsv(string name, Stream stream, CancellationToken ct)
     {
         using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, 64 * 1024);
-        var csv = new CsvRecordReader(text, MaxRecordBytes);
+        var csv = new CsvRecordReader(text, MaxRecordBytes, keepRaw: diagnostics is not null);
         var fields = new List<string>();
         try
         {
@@ -217,27 +248,32 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
                     continue;
                 }
 
-                CheckCsvRow(name, row, csv.RecordLine, columns, fields);
+                CheckCsvRow(name, row, csv, columns, fields);
             }
         }
         catch (FormatException ex)
         {
             _errors.RecordFailed();
             _errors.Add(BatchErrorCodes.CorruptRow, "corrupt|" + name, $"File '{name}': {ex.Message}; the rest of the file was not read.", null);
+            diagnostics?.Parsing(name, null, null, RowErrorWriter.RowCode(BatchErrorCodes.CorruptRow),
+                $"Row is corrupted and cannot be read: {ex.Message}; the rest of the file was not read.");
         }
     }
 
-    private void CheckCsvRow(string name, long row, long line, (string Name, XdmField Field)[] columns, List<string> fields)
+    private void CheckCsvRow(string name, long row, CsvRecordReader csv, (string Name, XdmField Field)[] columns, List<string> fields)
     {
+        var line = csv.RecordLine;
         if (fields.Count != columns.Length)
         {
             _errors.RecordFailed();
             _errors.Add(BatchErrorCodes.CorruptRow, "columns|" + name,
                 $"File '{name}', row {row} (line {line}): the row is corrupted, it has {fields.Count} values but the header has {columns.Length} columns.", row);
+            diagnostics?.Parsing(name, row, csv.RawRecord, RowErrorWriter.RowCode(BatchErrorCodes.CorruptRow),
+                $"Row is corrupted and cannot be read: it has {fields.Count} values but the header has {columns.Length} columns (line {line}).");
             return;
         }
 
-        var failed = false;
+        List<(string, string)>? rowErrors = null;
         for (var i = 0; i < columns.Length; i++)
         {
             var value = fields[i];
@@ -251,15 +287,17 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
             var problem = XdmValues.CheckString(columns[i].Field, value, fromCsv: true);
             if (problem is not null)
             {
-                failed = true;
+                rowErrors ??= [];
+                rowErrors.Add((RowErrorWriter.RowCode(BatchErrorCodes.SchemaMismatch), $"Field '{columns[i].Name}' {problem}."));
                 _errors.Add(BatchErrorCodes.SchemaMismatch, $"field|{name}|{columns[i].Name}|{ProblemKind(problem)}",
                     $"File '{name}', row {row} (line {line}): field '{columns[i].Name}' {problem}.", row);
             }
         }
 
-        if (failed)
+        if (rowErrors is not null)
         {
             _errors.RecordFailed();
+            diagnostics?.Conversion(name, row, csv.RawRecord, rowErrors);
         }
     }
 
@@ -315,17 +353,9 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
         }
     }
 
-    private void ReadParquet(string name, FileStream stream)
-    {
-        try
-        {
-            _records += ParquetFooter.ReadRowCount(stream);
-        }
-        catch (FormatException ex)
-        {
-            _errors.Add(BatchErrorCodes.InvalidParquet, "parquet|" + name, $"File '{name}' is not a valid Parquet file: {ex.Message}.", null);
-        }
-    }
+    /// <summary>Parquet rows are checked like JSON records once the file's own schema fits (see <see cref="ParquetFileReader"/>).</summary>
+    private void ReadParquet(string name, FileStream stream, CancellationToken ct) =>
+        _records += new ParquetFileReader(schema, _errors, diagnostics).Read(name, stream, (row, record) => CheckRecord(name, row, record), ct);
 
     private void CheckRecord(string name, long row, JsonElement record)
     {
@@ -334,6 +364,8 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
             _errors.RecordFailed();
             _errors.Add(BatchErrorCodes.CorruptRow, "not-object|" + name,
                 $"File '{name}', row {row}: the record is a JSON {record.ValueKind.ToString().ToLowerInvariant()}, not an object.", row);
+            diagnostics?.Parsing(name, row, record.GetRawText(), RowErrorWriter.RowCode(BatchErrorCodes.CorruptRow),
+                $"Row is corrupted and cannot be read: the record is a JSON {record.ValueKind.ToString().ToLowerInvariant()}, not an object.");
             return;
         }
 
@@ -344,12 +376,16 @@ internal sealed partial class BatchReader(DataLayout layout, XdmField schema)
         }
 
         _errors.RecordFailed();
+        diagnostics?.Conversion(name, row, record.GetRawText(),
+            problems.Select(p => (RowErrorWriter.RowCode(BatchErrorCodes.SchemaMismatch), $"Field '{p.Path}' {p.Problem}.")).ToList());
         foreach (var problem in problems)
         {
             _errors.Add(BatchErrorCodes.SchemaMismatch, $"field|{name}|{problem.Path}|{ProblemKind(problem.Problem)}",
                 $"File '{name}', row {row}: field '{problem.Path}' {problem.Problem}.", row);
         }
     }
+
+    private static string Utf8(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 
     /// <summary>The problem without the offending value, so "12.5 has a fraction" and "7.5 has a fraction" group together.</summary>
     private static string ProblemKind(string problem) => ValueInProblem().Replace(problem, "#");

@@ -5,10 +5,12 @@ namespace Ingestion.Emulator.Processing;
 /// <summary>
 /// RFC 4180 CSV in constant memory: comma-separated, fields optionally in double quotes, "" for a quote
 /// inside quotes, commas and line breaks allowed inside quotes, LF or CRLF between records.
+/// With <paramref name="keepRaw"/> the record's text as written is kept too (<see cref="RawRecord"/>), for error diagnostics.
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
+internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars, bool keepRaw = false)
 {
     private readonly StringBuilder _field = new();
+    private readonly StringBuilder? _raw = keepRaw ? new() : null;
     private readonly char[] _buffer = new char[32 * 1024];
     private int _position;
     private int _length;
@@ -16,6 +18,9 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
 
     /// <summary>The physical line the last record started on (1-based).</summary>
     public long RecordLine { get; private set; }
+
+    /// <summary>The last record as it stands in the file, without its line break; empty unless created with keepRaw.</summary>
+    public string RawRecord => _raw is null ? string.Empty : _raw.ToString().TrimEnd('\r', '\n');
 
     /// <summary>
     /// Reads the next record into <paramref name="fields"/>; false at the end. An empty line yields one empty field.
@@ -25,6 +30,7 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
     {
         fields.Clear();
         _field.Clear();
+        _raw?.Clear();
         if (!EnsureData())
         {
             return false;
@@ -37,6 +43,7 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
         while (EnsureData())
         {
             var c = _buffer[_position++];
+            _raw?.Append(c);
             if (++recordChars > maxRecordChars)
             {
                 throw new RecordTooLargeException(RecordLine, maxRecordChars);
@@ -49,6 +56,7 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
                     if (EnsureData() && _buffer[_position] == '"')
                     {
                         _position++;
+                        _raw?.Append('"');
                         _field.Append('"');
                     }
                     else

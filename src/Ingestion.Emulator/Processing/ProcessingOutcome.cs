@@ -7,6 +7,9 @@ internal sealed record ProcessingOutcome(long Records, long FailedRecords, IRead
 {
     public bool Succeeded => Errors.Count == 0;
 
+    /// <summary>The files with at least one problem, in reading order.</summary>
+    public IReadOnlyList<string> FailedFiles { get; init; } = [];
+
     /// <summary>The batch in its terminal state. Partial ingestion (a share of bad rows tolerated) would decide here.</summary>
     public BatchState Apply(BatchState batch, long now)
     {
@@ -18,6 +21,7 @@ internal sealed record ProcessingOutcome(long Records, long FailedRecords, IRead
                 RecordCount = Records,
                 FailedRecordCount = 0,
                 Errors = [],
+                FailedFiles = [],
                 Metrics = metrics,
                 Completed = now,
                 Updated = now,
@@ -28,6 +32,9 @@ internal sealed record ProcessingOutcome(long Records, long FailedRecords, IRead
                 RecordCount = null,
                 FailedRecordCount = FailedRecords,
                 Errors = Errors,
+
+                // A failure no file is to blame for (the schema is gone) fails every file of the batch.
+                FailedFiles = FailedFiles.Count > 0 ? FailedFiles : batch.Files.Select(f => f.Name).ToList(),
                 Metrics = metrics,
                 Completed = now,
                 Updated = now,

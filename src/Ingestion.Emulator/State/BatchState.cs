@@ -31,6 +31,9 @@ internal sealed record BatchState
     public long? RecordCount { get; init; }
     public long? FailedRecordCount { get; init; }
     public IReadOnlyList<BatchErrorEntry> Errors { get; init; } = [];
+
+    /// <summary>Names of the files a failed batch lists under Data Access <c>/batches/{id}/failed</c>.</summary>
+    public IReadOnlyList<string> FailedFiles { get; init; } = [];
     public BatchMetrics? Metrics { get; init; }
     public string Version { get; init; } = "1.0.0";
 }

@@ -33,6 +33,13 @@ internal sealed class BatchStore
                 Directory.Delete(uploading, recursive: true);
             }
 
+            // So are diagnostics of a processing run that did not finish; the batch is processed again.
+            var diagnostics = layout.BatchDiagnosticsWorkDirectory(id);
+            if (Directory.Exists(diagnostics))
+            {
+                Directory.Delete(diagnostics, recursive: true);
+            }
+
             var stateFile = layout.BatchStateFile(id);
             if (!File.Exists(stateFile))
             {

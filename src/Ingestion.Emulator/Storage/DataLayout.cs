@@ -12,7 +12,7 @@ internal sealed class DataLayout
     public string DatasetsDirectory => Path.Combine(Root, "datasets");
     public string SchemasDirectory => Path.Combine(Root, "schemas");
     public string BatchesDirectory => Path.Combine(Root, "batches");
-    public string LockFile => Path.Combine(Root, "emulator.lock.json");
+    public string LockFile => Path.Combine(Root, Shared.EmulatorFiles.LockFileName);
     public string DefaultConfigFile => Path.Combine(Root, "emulator.config.json");
 
     public string DatasetFile(string datasetId) => Path.Combine(DatasetsDirectory, datasetId + ".json");
@@ -23,6 +23,15 @@ internal sealed class DataLayout
 
     /// <summary>Uploads land here first, on the same volume as their destination so the final move is a rename.</summary>
     public string BatchUploadDirectory(string batchId) => Path.Combine(BatchDirectory(batchId), "uploading");
+
+    /// <summary>Error diagnostics of a processed batch (Data Access <c>meta</c>); only batches created with diagnostics have them.</summary>
+    public string BatchDiagnosticsDirectory(string batchId) => Path.Combine(BatchDirectory(batchId), "diagnostics");
+
+    /// <summary>Where processing writes diagnostics; renamed to <see cref="BatchDiagnosticsDirectory"/> once the batch is final.</summary>
+    public string BatchDiagnosticsWorkDirectory(string batchId) => Path.Combine(BatchDirectory(batchId), "diagnostics.work");
+
+    /// <summary>The row-error files (<c>meta?path=row_errors</c>).</summary>
+    public string BatchRowErrorsDirectory(string batchId) => Path.Combine(BatchDiagnosticsDirectory(batchId), "row_errors");
 
     /// <summary>Turns a stored <see cref="State.BatchFile.DiskPath"/> (always '/'-separated) into a full path.</summary>
     public string UploadedFile(string batchId, string diskPath) =>

@@ -69,9 +69,9 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [SecondsToTimeSpan]
     public TimeSpan RetryDelay { get; set; } = new RetrySettings().RetryDelay;
 
-    /// <summary>Time allowed for one attempt of one request, uploads included.</summary>
+    /// <summary>Time allowed for one attempt of one request, uploads included; at most a day (the engine's per-attempt timeout allows no more).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, int.MaxValue)]
+    [ValidateRange(1, 86_400)]
     public int TimeoutSec { get; set; } = (int)new RetrySettings().AttemptTimeout.TotalSeconds;
 
     [Parameter]

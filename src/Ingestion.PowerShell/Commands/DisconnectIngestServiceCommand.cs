@@ -14,7 +14,7 @@ public sealed class DisconnectIngestServiceCommand : IngestSessionCmdlet
 
     protected override void ProcessRecord()
     {
-        var session = Session ?? SessionStore.Clear();
+        var session = Session ?? SessionStore.Default;
         if (session is null)
         {
             WriteVerbose(Messages.NothingToDisconnect);

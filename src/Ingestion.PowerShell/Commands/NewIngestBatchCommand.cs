@@ -67,17 +67,9 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
 
     private Dictionary<string, IReadOnlyList<string>> ReadTags()
     {
-        var tags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Tag ?? [])
+        if (!TagParameter.TryRead(Tag, out var tags, out var invalid))
         {
-            var key = entry.Key?.ToString();
-            var values = LanguagePrimitives.ConvertTo<string[]>(entry.Value) ?? [];
-            if (string.IsNullOrWhiteSpace(key) || values.Any(string.IsNullOrEmpty))
-            {
-                ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidTag, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidTag, key), Tag));
-            }
-
-            tags[key!] = values;
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidTag, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidTag, invalid), Tag));
         }
 
         return tags;

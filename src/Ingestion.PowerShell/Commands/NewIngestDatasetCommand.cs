@@ -1,5 +1,8 @@
+using System.Collections;
 using System.Management.Automation;
+using Ingestion.Core.Aep;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
@@ -21,15 +24,35 @@ public sealed class NewIngestDatasetCommand : IngestSessionCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Description { get; set; }
 
+    /// <summary>Catalog tags: each key maps to a string or a list of strings.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? Tag { get; set; }
+
+    /// <summary>Enables the dataset for Profile upserts (tag unifiedProfile: enabled:true, isUpsert:true); its batches must then be Parquet.</summary>
+    [Parameter]
+    public SwitchParameter Upsert { get; set; }
+
     protected override void ProcessRecord()
     {
-        if (!ShouldProcess(string.Format(Messages.TargetNewDataset, Name), string.Format(Messages.ActionNewDataset, SchemaId)))
+        if (!TagParameter.TryRead(Tag, out var tags, out var invalid))
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidTag, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidTag, invalid), Tag));
+        }
+
+        if (Upsert)
+        {
+            TagParameter.Merge(tags, CatalogClient.UnifiedProfileTag, CatalogClient.UpsertTagValues);
+        }
+
+        var action = string.Format(Upsert ? Messages.ActionNewUpsertDataset : Messages.ActionNewDataset, SchemaId);
+        if (!ShouldProcess(string.Format(Messages.TargetDataset, Name), action))
         {
             return;
         }
 
         var session = RequireSession();
-        if (TryRun(token => session.Catalog.CreateDatasetAsync(Name, SchemaId, Description, token), Name, out var dataset))
+        if (TryRun(token => session.Catalog.CreateDatasetAsync(Name, SchemaId, Description, tags, token), Name, out var dataset))
         {
             WriteObject(dataset);
         }

@@ -1,5 +1,7 @@
+using System.Collections;
 using System.Management.Automation;
 using Ingestion.Core.Aep;
+using Ingestion.Core.Conversion;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
 using Ingestion.PowerShell.Errors;
@@ -20,6 +22,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     private const string LiteralPathSet = "LiteralPath";
 
     private readonly Dictionary<string, BatchTally> batches = new(StringComparer.Ordinal);
+    private readonly DatasetSchemas schemas = new();
 
     // Files of the current input that could not even be tried (no match, a directory, too large).
     private int rejected;
@@ -53,6 +56,26 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Converts CSV and JSON files to Parquet against the dataset's XDM schema before sending them (the batch must be a
+    /// Parquet batch); the name in the batch gets the .parquet extension. Parquet files are sent as they are.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter ConvertToParquet { get; set; }
+
+    /// <summary>With -ConvertToParquet: source column to XDM field path, as ConvertTo-IngestParquet takes it.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? Mapping { get; set; }
+
+    protected override void OnBegin()
+    {
+        if (Mapping is not null && !ConvertToParquet)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.MappingNeedsConversion, ErrorCategory.InvalidArgument, Messages.MappingNeedsConversion, Mapping));
+        }
+    }
+
     protected override void ProcessRecord()
     {
         rejected = 0;
@@ -67,7 +90,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             batches[BatchId] = tally = new BatchTally(DatasetId);
         }
 
-        var sendable = files.Where(f => f.Length <= BatchIngestionClient.MaxSmallFileBytes).ToList();
+        // A file to convert is measured once it is Parquet: the conversion usually shrinks it well below the limit.
+        var sendable = files.Where(f => f.Length <= BatchIngestionClient.MaxSmallFileBytes || Converts(f)).ToList();
         foreach (var tooLarge in files.Except(sendable))
         {
             Reject(ErrorMapper.Create(ErrorIds.FileTooLarge, ErrorCategory.LimitsExceeded, string.Format(Messages.FileTooLarge, tooLarge.FullName, Units.Bytes(tooLarge.Length), tooLarge.Length), tooLarge.FullName));
@@ -109,15 +133,26 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         {
             foreach (var file in files)
             {
-                var remoteName = Name ?? file.Name;
-                if (!ShouldProcess(string.Format(Messages.TargetFile, file.FullName, BatchId), string.Format(Messages.ActionUpload, remoteName)))
+                var converts = Converts(file);
+                var remoteName = converts ? System.IO.Path.ChangeExtension(Name ?? file.Name, ".parquet") : Name ?? file.Name;
+                if (!ShouldProcess(string.Format(Messages.TargetFile, file.FullName, BatchId), string.Format(converts ? Messages.ActionConvertUpload : Messages.ActionUpload, remoteName)))
                 {
                     continue;
                 }
 
                 var session = RequireSession();
-                progress.StartFile(file.FullName, file.Length, sentBefore);
-                var sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, progress, token), file.FullName, out var result, BatchIsUnusable);
+                bool sent;
+                IngestFileResult? result;
+                if (converts)
+                {
+                    sent = TryConvertAndSend(session, file, remoteName, progress, sentBefore, out result);
+                }
+                else
+                {
+                    progress.StartFile(file.FullName, file.Length, sentBefore);
+                    sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, progress, token), file.FullName, out result, BatchIsUnusable);
+                }
+
                 Bridge.Complete(this, ProgressActivity.SendFile, progress.FileActivity, ProgressActivity.SendFiles);
                 sentBefore += file.Length;
                 if (!sent)
@@ -139,6 +174,95 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             {
                 Bridge.Complete(this, ProgressActivity.SendFiles, progress.ParentActivity);
             }
+        }
+    }
+
+    private bool Converts(FileInfo file) =>
+        ConvertToParquet && !file.Extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Converts a CSV or JSON file into a temporary Parquet file against the dataset's schema and uploads that; the
+    /// temporary folder is removed whatever happens, Ctrl+C included. The result names the source file.
+    /// </summary>
+    private bool TryConvertAndSend(Core.Sessions.IngestSession session, FileInfo file, string remoteName, FileTransferProgress progress, long sentBefore, out IngestFileResult? result)
+    {
+        result = null;
+        if (!schemas.TryGet(this, DatasetId, out var schema, out var xdm, endsCommand: true))
+        {
+            return false;
+        }
+
+        var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ingestion-" + Guid.NewGuid().ToString("N"));
+        var parquet = System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(file.Name) + ".parquet");
+        Task? conversion = null;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var options = new ConversionOptions
+            {
+                Schema = schema,
+                SchemaSource = DatasetSchemas.Describe(DatasetId, xdm),
+                SchemaFromXdm = true,
+                Mapping = MappingParameter.Read(Mapping),
+            };
+            var converting = new ConversionProgressReporter(Bridge, file.FullName, ProgressActivity.SendFiles);
+            if (!TryRun(token => (Task<ParquetConversionResult>)(conversion = ParquetConverter.ConvertFileAsync(file.FullName, parquet, null, options, converting, token)), file.FullName, out var converted))
+            {
+                return false;
+            }
+
+            Bridge.Complete(this, ProgressActivity.Convert, converting.Activity, ProgressActivity.SendFiles);
+            foreach (var warning in converted.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
+            var size = new FileInfo(parquet).Length;
+            progress.StartFile(file.FullName, size, sentBefore);
+            if (!TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, parquet, remoteName, progress, token), file.FullName, out var uploaded, BatchIsUnusable))
+            {
+                return false;
+            }
+
+            result = new IngestFileResult
+            {
+                Path = file.FullName,
+                RemoteName = uploaded.RemoteName,
+                Bytes = uploaded.Bytes,
+                Duration = uploaded.Duration,
+                BatchId = uploaded.BatchId,
+                DatasetId = uploaded.DatasetId,
+            };
+            return true;
+        }
+        finally
+        {
+            RemoveTemporary(folder, conversion);
+        }
+    }
+
+    /// <summary>Deletes a temporary folder; after a Ctrl+C it first lets the cancelled conversion let go of its file.</summary>
+    private static void RemoveTemporary(string folder, Task? conversion)
+    {
+        try
+        {
+            conversion?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // The conversion's failure was reported already, or it was cancelled.
+        }
+
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the folder is in the temp directory and says what it is.
         }
     }
 

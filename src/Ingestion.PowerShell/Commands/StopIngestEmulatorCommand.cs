@@ -40,7 +40,9 @@ public sealed class StopIngestEmulatorCommand : IngestCmdlet
             instance = null;
         }
 
-        if (instance is null && !byProcessOnly && ProcessId <= 0)
+        // With a data directory, its lock file decides: a -ProcessId it does not name (say from the object of an
+        // emulator that has since exited) may belong to another process by now, and is not stopped.
+        if (instance is null && !byProcessOnly)
         {
             WriteWarning(string.Format(Messages.EmulatorNotRunning, string.Format(Messages.TargetEmulatorDirectory, dataDirectory)));
             return;

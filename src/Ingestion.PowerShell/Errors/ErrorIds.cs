@@ -37,6 +37,16 @@ public static class ErrorIds
     // Datasets.
     public const string DatasetNotFound = "DatasetNotFound";
 
+    // Conversion to Parquet and file checks.
+    public const string InvalidData = "InvalidData";
+    public const string DestinationExists = "DestinationExists";
+    public const string DestinationNotDirectory = "DestinationNotDirectory";
+    public const string SchemaConflict = "SchemaConflict";
+    public const string MappingNeedsConversion = "MappingNeedsConversion";
+
+    // Error diagnostics.
+    public const string DiagnosticsNotEnabled = "DiagnosticsNotEnabled";
+
     // The emulator.
     public const string EmulatorUnavailable = "EmulatorUnavailable";
     public const string EmulatorStartFailed = "EmulatorStartFailed";

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using Ingestion.Core.Aep;
 using Ingestion.Core.EmulatorControl;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
@@ -79,6 +80,8 @@ public static class ErrorMapper
 
     private static (string, ErrorCategory) Classify(IngestionException exception) => exception.Kind switch
     {
+        // The batch was created without -ErrorDiagnostics: nothing is wrong, a feature was off.
+        _ when DataAccessClient.IsDiagnosticsNotEnabled(exception) => (ErrorIds.DiagnosticsNotEnabled, ErrorCategory.NotEnabled),
         IngestErrorKind.Authentication => (ErrorIds.AuthenticationFailed, ErrorCategory.PermissionDenied),
         IngestErrorKind.PermissionDenied => (ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied),
         // Refused by the service: the request's content is wrong. Refused locally: a parameter is.
@@ -90,6 +93,8 @@ public static class ErrorMapper
         IngestErrorKind.RateLimited => (ErrorIds.RateLimited, ErrorCategory.LimitsExceeded),
         IngestErrorKind.Unavailable => (ErrorIds.ServiceUnavailable, ErrorCategory.ResourceUnavailable),
         IngestErrorKind.UnexpectedResponse => (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult),
+        // A local file or object does not fit its schema or cannot be read: the message names the row and field.
+        IngestErrorKind.InvalidData => (ErrorIds.InvalidData, ErrorCategory.InvalidData),
         _ => (ErrorIds.ServiceError, CategoryOf(exception.StatusCode)),
     };
 

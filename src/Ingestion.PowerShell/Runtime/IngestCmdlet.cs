@@ -50,13 +50,26 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>PowerShell calls this once the pipeline is done with the command, whether it ended, failed or was stopped.</summary>
     public void Dispose()
     {
-        ReleaseCancellation();
-        GC.SuppressFinalize(this);
+        try
+        {
+            OnDispose();
+        }
+        finally
+        {
+            ReleaseCancellation();
+            GC.SuppressFinalize(this);
+        }
     }
 
     protected virtual void OnBegin()
+    {
+    }
+
+    /// <summary>Releases what a command holds across records (a half-written file); runs after a Ctrl+C too, when OnEnd does not.</summary>
+    protected virtual void OnDispose()
     {
     }
 

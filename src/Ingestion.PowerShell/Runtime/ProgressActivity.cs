@@ -9,5 +9,6 @@ internal static class ProgressActivity
     public const int SendFiles = 47_100;
     public const int SendFile = 47_101;
     public const int WaitBatch = 47_200;
-    public const int ListDatasets = 47_300;
+    public const int Convert = 47_400;
+    public const int ConvertObjects = 47_401;
 }

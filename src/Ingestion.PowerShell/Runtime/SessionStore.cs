@@ -12,8 +12,6 @@ internal static class SessionStore
     /// <summary>Returns the session it replaced, which the caller may still hold and use.</summary>
     public static IngestSession? Set(IngestSession session) => Interlocked.Exchange(ref current, session);
 
-    public static IngestSession? Clear() => Interlocked.Exchange(ref current, null);
-
     /// <summary>Forgets <paramref name="session"/> if it is the default; a newer default stays.</summary>
     public static bool ClearIf(IngestSession session) => Interlocked.CompareExchange(ref current, null, session) == session;
 }

@@ -349,7 +349,7 @@ internal static partial class CommandHelpParser
         return links.Count > 0 ? links : throw new HelpFormatException(file, section.Heading.Line, "RELATED LINKS is empty.");
     }
 
-    [GeneratedRegex(@"^[A-Z][a-z]+-[A-Z]\w+$")]
+    [GeneratedRegex(@"^[A-Z][A-Za-z]+-[A-Z]\w+$")]
     private static partial Regex CommandName();
 
     [GeneratedRegex(@"^[\w.]+\.dll-Help\.xml$")]

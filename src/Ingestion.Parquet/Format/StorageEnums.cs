@@ -1,0 +1,38 @@
+namespace Ingestion.Parquet;
+
+/// <summary>Value encodings; the numbers are the format's Thrift enum values.</summary>
+public enum ParquetEncoding
+{
+    Plain = 0,
+    PlainDictionary = 2,
+    Rle = 3,
+    BitPacked = 4,
+    DeltaBinaryPacked = 5,
+    DeltaLengthByteArray = 6,
+    DeltaByteArray = 7,
+    RleDictionary = 8,
+    ByteStreamSplit = 9,
+}
+
+/// <summary>Page compression codecs; the numbers are the format's Thrift enum values.</summary>
+public enum CompressionCodec
+{
+    Uncompressed = 0,
+    Snappy = 1,
+    Gzip = 2,
+    Lzo = 3,
+    Brotli = 4,
+    /// <summary>Deprecated Hadoop-framed LZ4.</summary>
+    Lz4 = 5,
+    Zstd = 6,
+    Lz4Raw = 7,
+}
+
+/// <summary>Kinds of page in a column chunk.</summary>
+public enum PageType
+{
+    DataPage = 0,
+    IndexPage = 1,
+    DictionaryPage = 2,
+    DataPageV2 = 3,
+}
