@@ -83,6 +83,8 @@ static int CsvToParquet(string csv, string parquet, string[] options)
     {
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var result = ParquetConverter.ConvertFile(csv, parquet, null, new ConversionOptions
         {
             Compression = compression,
@@ -96,7 +98,9 @@ static int CsvToParquet(string csv, string parquet, string[] options)
         var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run {run}: {result.Rows:N0} rows in {elapsed:0.000} s = {result.Rows / elapsed:N0} rows/s ({input / elapsed / 1048576:0.0} MiB/s of input, CPU {cpuSeconds:0.00} s); " +
-            $"{result.RowGroups} row group(s), {result.Bytes:N0} bytes of Parquet; peak working set {process.PeakWorkingSet64 / 1048576.0:0} MiB"));
+            $"{result.RowGroups} row group(s), {result.Bytes:N0} bytes of Parquet; peak working set {process.PeakWorkingSet64 / 1048576.0:0} MiB; " +
+            $"allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1048576.0:0} MiB, GCs gen0/1/2 {GC.CollectionCount(0) - collections.Item1}/{GC.CollectionCount(1) - collections.Item2}/{GC.CollectionCount(2) - collections.Item3}, " +
+            $"heap after last GC {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0} MiB, committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:0} MiB"));
     }
 
     return 0;

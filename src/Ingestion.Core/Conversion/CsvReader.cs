@@ -386,6 +386,8 @@ public sealed class CsvReader : IDisposable
         end = pending;
     }
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool Fill()
     {
         if (eof)
@@ -421,6 +423,8 @@ public sealed class CsvReader : IDisposable
         return true;
     }
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Validate(bool final)
     {
         if (invalidAt >= 0)

@@ -27,6 +27,8 @@ internal static class Crc32
 
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         uint c = ~crc;

@@ -14,6 +14,8 @@ public sealed class ByteArrayColumnWriter : ColumnWriter
     private int[] _offsets = [0];
     private int _dataLength;
     private int _count;
+    private long _dataHint;
+    private long _offsetHint;
 
     internal ByteArrayColumnWriter(ColumnDescriptor column) : base(column)
     {
@@ -82,7 +84,7 @@ public sealed class ByteArrayColumnWriter : ColumnWriter
     {
         if ((long)_dataLength + extra > _data.Length)
         {
-            Grow(ref _data, (int)Math.Min((long)_dataLength + extra, Array.MaxLength));
+            Grow(ref _data, (int)Math.Min((long)_dataLength + extra, Array.MaxLength), _dataHint);
         }
     }
 
@@ -90,7 +92,7 @@ public sealed class ByteArrayColumnWriter : ColumnWriter
     {
         _dataLength += length;
         _count++;
-        if (_count + 1 > _offsets.Length) Grow(ref _offsets);
+        if (_count + 1 > _offsets.Length) Grow(ref _offsets, 0, _offsetHint);
         _offsets[_count] = _dataLength;
     }
 
@@ -182,6 +184,12 @@ public sealed class ByteArrayColumnWriter : ColumnWriter
 
     private ArgumentException Mismatch(object value, string expected) =>
         new($"Column '{Column.DottedPath}' ({Column.Field}) expects {expected}; got {value.GetType().Name}.");
+
+    private protected override void PlanValueCapacity(double scale)
+    {
+        _dataHint = Expected(_dataLength, scale);
+        _offsetHint = Expected(_count + 1, scale);
+    }
 
     internal override void Reset()
     {

@@ -97,22 +97,44 @@ internal sealed class ChunkEncoder : IDisposable
         {
             chunk.Statistics = ColumnStatisticsBuilder.Build(column, column.LevelCount - column.ValueCount);
         }
+        _binaryDictionary?.SetSource([]); // do not keep a column's old data array alive once it has grown
         return chunk;
     }
 
-    private static object? CreateDictionaryFor(ColumnWriter column) => column switch
+    // One dictionary per type, emptied and reused from chunk to chunk: a new one per chunk would leave its grown
+    // arrays (megabytes for a column of distinct values, before the dictionary is abandoned) as garbage every row group.
+    private FixedDictionary<int>? _int32Dictionary;
+    private FixedDictionary<long>? _int64Dictionary;
+    private FixedDictionary<float>? _floatDictionary;
+    private FixedDictionary<double>? _doubleDictionary;
+    private BinaryDictionary? _binaryDictionary;
+
+    private object? CreateDictionaryFor(ColumnWriter column) => column switch
     {
-        ColumnWriter<int> => new FixedDictionary<int>(),
-        ColumnWriter<long> => new FixedDictionary<long>(),
-        ColumnWriter<float> => new FixedDictionary<float>(),
-        ColumnWriter<double> => new FixedDictionary<double>(),
+        ColumnWriter<int> => Reuse(ref _int32Dictionary),
+        ColumnWriter<long> => Reuse(ref _int64Dictionary),
+        ColumnWriter<float> => Reuse(ref _floatDictionary),
+        ColumnWriter<double> => Reuse(ref _doubleDictionary),
         ByteArrayColumnWriter b => CreateBinary(b),
         _ => null,
     };
 
-    private static BinaryDictionary CreateBinary(ByteArrayColumnWriter b)
+    private static FixedDictionary<T> Reuse<T>(ref FixedDictionary<T>? dictionary) where T : unmanaged
     {
-        var d = new BinaryDictionary(b.Column.PhysicalType == PhysicalType.FixedLenByteArray ? b.Column.TypeLength : 0);
+        dictionary ??= new FixedDictionary<T>();
+        dictionary.Clear();
+        return dictionary;
+    }
+
+    private BinaryDictionary CreateBinary(ByteArrayColumnWriter b)
+    {
+        int fixedLength = b.Column.PhysicalType == PhysicalType.FixedLenByteArray ? b.Column.TypeLength : 0;
+        if (_binaryDictionary is null || _binaryDictionary.FixedLength != fixedLength)
+        {
+            _binaryDictionary = new BinaryDictionary(fixedLength);
+        }
+        var d = _binaryDictionary;
+        d.Clear();
         d.SetSource(b.RawData);
         return d;
     }
@@ -174,6 +196,8 @@ internal sealed class ChunkEncoder : IDisposable
         }
     }
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Map<T>(FixedDictionary<T> dictionary, ReadOnlySpan<T> values, Span<int> indices) where T : unmanaged
     {
         for (int i = 0; i < values.Length; i++) indices[i] = dictionary.GetOrAdd(values[i]);
@@ -189,6 +213,8 @@ internal sealed class ChunkEncoder : IDisposable
     };
 
     /// <summary>The next page's entry and value ranges: about <see cref="ParquetWriterOptions.PageSize"/> bytes, ending on a row boundary.</summary>
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (int LevelEnd, int ValueEnd) NextPage(ColumnWriter column, int levelStart, int valueStart)
     {
         int pageSize = _options.PageSize;
@@ -367,6 +393,8 @@ internal sealed class ChunkEncoder : IDisposable
     }
 
     /// <summary>Encodes levels with the RLE hybrid, run by run; returns the bytes written (including any length prefix).</summary>
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int EncodeLevels(ByteBuffer target, ReadOnlySpan<byte> levels, int maxLevel, bool lengthPrefix)
     {
         int start = target.Length;
@@ -390,6 +418,8 @@ internal sealed class ChunkEncoder : IDisposable
         return target.Length - start;
     }
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void WritePlain(ColumnWriter column, int start, int end, ByteBuffer output)
     {
         switch (column)
@@ -432,6 +462,7 @@ internal sealed class ChunkEncoder : IDisposable
 
     public void Dispose()
     {
+        _binaryDictionary?.Clear();
         _page.Dispose();
         _levels.Dispose();
     }

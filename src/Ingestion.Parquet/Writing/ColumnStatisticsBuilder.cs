@@ -12,6 +12,8 @@ internal static class ColumnStatisticsBuilder
     // Above this, min/max are left out rather than bloating the footer (the approach Arrow takes).
     private const int MaxBinaryStatisticLength = 4096;
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Statistics Build(ColumnWriter column, long nullCount)
     {
         var stats = new Statistics { NullCount = nullCount };

@@ -88,6 +88,8 @@ public abstract class ColumnWriter
         AddLevels(MaxDefinitionLevel, repetitionLevel);
     }
 
+    // Hot: compiled fully optimised at once rather than after tier-0 warm-up.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private protected void AddLevels(int definitionLevel, int repetitionLevel)
     {
         if ((uint)repetitionLevel > (uint)MaxRepetitionLevel)
@@ -103,12 +105,12 @@ public abstract class ColumnWriter
         int n = LevelCount;
         if (_storesDefinition)
         {
-            if (n == _definitionLevels.Length) Grow(ref _definitionLevels);
+            if (n == _definitionLevels.Length) Grow(ref _definitionLevels, 0, _levelHint);
             _definitionLevels[n] = (byte)definitionLevel;
         }
         if (_storesRepetition)
         {
-            if (n == _repetitionLevels.Length) Grow(ref _repetitionLevels);
+            if (n == _repetitionLevels.Length) Grow(ref _repetitionLevels, 0, _levelHint);
             _repetitionLevels[n] = (byte)repetitionLevel;
         }
         if (repetitionLevel == 0)
@@ -118,9 +120,27 @@ public abstract class ColumnWriter
         LevelCount = n + 1;
     }
 
-    private protected static void Grow<T>(ref T[] array, int minimum = 0)
+    /// <summary>
+    /// Grows a buffer to at least <paramref name="minimum"/>. With a <paramref name="hint"/> (the size this row group
+    /// is expected to need, see <see cref="PlanCapacity"/>) it grows straight to the hint instead of doubling past it,
+    /// so a row group's buffers end near what it holds and leave little garbage behind; past the hint it grows by
+    /// a quarter at a time.
+    /// </summary>
+    private protected static void Grow<T>(ref T[] array, int minimum = 0, long hint = 0)
     {
-        long size = Math.Max(Math.Max(array.Length * 2L, 256), minimum);
+        long size;
+        if (hint > array.Length)
+        {
+            size = Math.Max(Math.Max(hint, 256), minimum);
+        }
+        else if (hint > 0)
+        {
+            size = Math.Max(array.Length + (array.Length >> 2) + 256L, minimum);
+        }
+        else
+        {
+            size = Math.Max(Math.Max(array.Length * 2L, 256), minimum);
+        }
         if (size > Array.MaxLength)
         {
             size = Array.MaxLength;
@@ -136,6 +156,27 @@ public abstract class ColumnWriter
     internal Internal.ByteBuffer EncodedPages { get; } = new(1 << 16, pooled: false);
 
     internal Internal.ByteBuffer EncodedDictionary { get; } = new(1 << 12, pooled: false);
+
+    // Entries this row group is expected to hold (0: not known yet); see PlanCapacity.
+    private long _levelHint;
+
+    /// <summary>
+    /// Told by the writer how far the row group has filled: the buffers are expected to end at
+    /// <paramref name="scale"/> times what they hold now. Sets the sizes <see cref="Grow"/> aims for.
+    /// </summary>
+    internal void PlanCapacity(double scale)
+    {
+        _levelHint = Expected(LevelCount, scale);
+        PlanValueCapacity(scale);
+    }
+
+    private protected virtual void PlanValueCapacity(double scale)
+    {
+    }
+
+    /// <summary>The expected final size of a buffer holding <paramref name="current"/> now, with some slack for variation.</summary>
+    private protected static long Expected(long current, double scale) =>
+        current == 0 ? 0 : Math.Min((long)(current * scale * 1.05) + 1024, Array.MaxLength);
 
     /// <summary>Forgets the buffered row group, keeping the arrays for the next one.</summary>
     internal virtual void Reset()
@@ -173,6 +214,7 @@ public sealed class ColumnWriter<T> : ColumnWriter where T : unmanaged
     private readonly Func<object, T> _convert;
     private T[] _values = [];
     private int _count;
+    private long _valueHint;
 
     internal ColumnWriter(ColumnDescriptor column) : base(column)
     {
@@ -190,7 +232,7 @@ public sealed class ColumnWriter<T> : ColumnWriter where T : unmanaged
     public void Write(T value, int repetitionLevel = 0)
     {
         AddValueLevels(repetitionLevel);
-        if (_count == _values.Length) Grow(ref _values);
+        if (_count == _values.Length) Grow(ref _values, 0, _valueHint);
         _values[_count++] = value;
     }
 
@@ -201,13 +243,15 @@ public sealed class ColumnWriter<T> : ColumnWriter where T : unmanaged
         {
             throw new InvalidOperationException($"Column '{Column.DottedPath}' is repeated; write entries one by one with their levels.");
         }
-        if (_count + values.Length > _values.Length) Grow(ref _values, _count + values.Length);
+        if (_count + values.Length > _values.Length) Grow(ref _values, _count + values.Length, _valueHint);
         for (int i = 0; i < values.Length; i++) AddValueLevels(0);
         values.CopyTo(_values.AsSpan(_count));
         _count += values.Length;
     }
 
     internal override void WriteObject(object value, int repetitionLevel) => Write(_convert(value), repetitionLevel);
+
+    private protected override void PlanValueCapacity(double scale) => _valueHint = Expected(_count, scale);
 
     internal override void Reset()
     {

@@ -18,6 +18,13 @@ internal sealed class FixedDictionary<T> where T : unmanaged
 
     public ReadOnlySpan<T> Entries => _entries.AsSpan(0, Count);
 
+    /// <summary>Empties the table for the next column chunk, keeping its arrays (an encoder reuses one per type).</summary>
+    public void Clear()
+    {
+        if (Count > 0) Array.Clear(_slots);
+        Count = 0;
+    }
+
     public long PlainSize => (long)Count * Unsafe.SizeOf<T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -70,6 +77,7 @@ internal sealed class FixedDictionary<T> where T : unmanaged
 internal sealed class BinaryDictionary
 {
     private readonly int _fixedLength;
+    public int FixedLength => _fixedLength;
     private int[] _starts = new int[256];
     private int[] _lengths = new int[256];
     private int[] _slots = new int[512];
@@ -85,6 +93,15 @@ internal sealed class BinaryDictionary
 
     /// <summary>Entries refer to this buffer (the column's value data), which must outlive the dictionary's use.</summary>
     public void SetSource(byte[] source) => _source = source;
+
+    /// <summary>Empties the table for the next column chunk, keeping its arrays (an encoder reuses one per width).</summary>
+    public void Clear()
+    {
+        if (Count > 0) Array.Clear(_slots);
+        Count = 0;
+        PlainSize = 0;
+        _source = [];
+    }
 
     // Hot for every value written: compiled fully optimised at once rather than after tier-0 warm-up.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -26,6 +26,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
     private readonly ConcurrentBag<ChunkEncoder> _encoders = new();
     private long _position;
     private int _bufferedRows;
+    private long _nextCapacityPlan = 1024;
     private long _rowsFlushed;
     private bool _started;
     private bool _closed;
@@ -140,6 +141,14 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         if (buffered >= _options.RowGroupSize)
         {
             FlushRowGroup();
+        }
+        else if (_bufferedRows >= _nextCapacityPlan && buffered > 0)
+        {
+            // Size the column buffers for the whole row group from what its first rows take, at 1K, 2K, 4K... rows:
+            // they then grow once to about what the row group needs instead of doubling up to twice that.
+            _nextCapacityPlan = Math.Max(_bufferedRows, 1024) * 2L;
+            double scale = (double)_options.RowGroupSize / buffered;
+            foreach (var column in _columns) column.PlanCapacity(scale);
         }
     }
 
@@ -273,6 +282,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         _rowGroups.Add(group);
         _rowsFlushed += _bufferedRows;
         _bufferedRows = 0;
+        _nextCapacityPlan = 1024;
         foreach (var column in _columns) column.Reset();
     }
 
