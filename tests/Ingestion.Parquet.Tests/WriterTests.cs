@@ -306,6 +306,60 @@ public class WriterTests
     }
 
     [Fact]
+    public void Row_groups_flushed_in_the_background_keep_their_order_and_a_failed_flush_surfaces_without_a_footer()
+    {
+        var schema = new ParquetSchema(PrimitiveField.Int64("i"), PrimitiveField.String("s"));
+        var options = new ParquetWriterOptions { RowGroupSize = 4096 };
+        var stream = new MemoryStream();
+        using (var writer = new ParquetWriter(stream, schema, options, leaveOpen: true))
+        {
+            var i64 = writer.GetColumn<long>(0);
+            var s = writer.GetByteArrayColumn(1);
+            for (int i = 0; i < 20_000; i++)
+            {
+                i64.Write(i);
+                s.Write("v" + i);
+                writer.EndRow();
+            }
+        }
+        stream.Position = 0;
+        using (var reader = new ParquetReader(stream))
+        {
+            Assert.True(reader.RowGroups.Count > 10);
+            Assert.Equal(Enumerable.Range(0, 20_000).Select(i => (object)(long)i), reader.ReadRows().Select(r => r["i"]));
+        }
+
+        // A stream that fails once the first row group is out: the failure reaches the caller, Dispose does not
+        // hang, and no footer follows.
+        var failing = new FailingStream(limit: 1000);
+        var thrown = Record.Exception(() =>
+        {
+            using var writer = new ParquetWriter(failing, schema, options);
+            for (int i = 0; i < 20_000; i++)
+            {
+                writer.GetColumn<long>(0).Write(i);
+                writer.GetByteArrayColumn(1).Write("v" + i);
+                writer.EndRow();
+            }
+        });
+        Assert.IsType<IOException>(thrown);
+        Assert.False(failing.Written.AsSpan().EndsWith("PAR1"u8) && failing.Written.Length > 4);
+    }
+
+    private sealed class FailingStream(int limit) : MemoryStream
+    {
+        public byte[] Written => ToArray();
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Length + count > limit) throw new IOException("disk full");
+            base.Write(buffer, offset, count);
+        }
+    }
+
+    [Fact]
     public void A_file_without_rows_is_valid()
     {
         using var reader = WriteAndOpen(new ParquetSchema(PrimitiveField.String("s")), []);

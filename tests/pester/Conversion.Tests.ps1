@@ -109,6 +109,26 @@ Describe 'ConvertTo-IngestParquet' {
         Get-ChildItem -Path $TestDrive -Force -Filter '*.tmp' | Should -BeNullOrEmpty
     }
 
+    It 'refuses several piped files into one destination file instead of overwriting it in turn' {
+        Copy-Item $loyaltyCsv "$TestDrive/a.csv"
+        Copy-Item $loyaltyCsv "$TestDrive/b.csv"
+
+        { Get-ChildItem "$TestDrive/*.csv" | ConvertTo-IngestParquet -Destination "$TestDrive/one.parquet" -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DestinationNotDirectory,Ingestion.PowerShell.Commands.ConvertToIngestParquetCommand'
+    }
+
+    It 'converts files piped from Get-ChildItem into a folder, not into rows' {
+        New-Item -ItemType Directory "$TestDrive/in", "$TestDrive/out" | Out-Null
+        Copy-Item $loyaltyCsv "$TestDrive/in/a.csv"
+        Copy-Item $loyaltyCsv "$TestDrive/in/b.csv"
+
+        $results = Get-ChildItem "$TestDrive/in/*.csv" | ConvertTo-IngestParquet -Destination "$TestDrive/out"
+
+        $results | Should -HaveCount 2
+        $results.Rows | Should -Be @(40, 40)
+        (Get-ChildItem "$TestDrive/out").Name | Sort-Object | Should -Be @('a.parquet', 'b.parquet')
+    }
+
     It 'refuses -Schema with -DatasetId' {
         { ConvertTo-IngestParquet -Path $loyaltyCsv -Destination "$TestDrive/c.parquet" -Schema "$TestDrive/s.json" -DatasetId $loyalty.Id } |
             Should -Throw -ErrorId 'SchemaConflict,Ingestion.PowerShell.Commands.ConvertToIngestParquetCommand'

@@ -37,7 +37,9 @@ internal sealed class ParquetOutput : IDisposable
 
     public string TemporaryPath { get; }
 
-    public ParquetWriter Writer { get; private set; } = null!;
+    private ParquetWriter? writer;
+
+    public ParquetWriter Writer => writer!;
 
     public static void CheckDestination(string destination, bool overwrite)
     {
@@ -66,7 +68,7 @@ internal sealed class ParquetOutput : IDisposable
         try
         {
             output.stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-            output.Writer = new ParquetWriter(output.stream, schema.ToParquet(), new ParquetWriterOptions
+            output.writer = new ParquetWriter(output.stream, schema.ToParquet(), new ParquetWriterOptions
             {
                 Compression = options.Compression switch
                 {
@@ -109,7 +111,9 @@ internal sealed class ParquetOutput : IDisposable
 
         try
         {
-            // The writer would write a footer on dispose: drop it with the stream instead.
+            // The writer would write a footer on dispose: drop it with the stream instead, once no row group is
+            // still being written to the stream in the background.
+            writer?.Abandon();
             stream?.Dispose();
         }
         catch (IOException)

@@ -23,7 +23,7 @@ internal sealed class BatchErrorCollector
     /// <summary>Every problem added so far, grouped or not: a change tells that something went wrong in between.</summary>
     public long Occurrences { get; private set; }
 
-    public void RecordFailed() => FailedRecords++;
+    public void RecordFailed(long count = 1) => FailedRecords += count;
 
     /// <summary>Adds one occurrence; <paramref name="groupKey"/> decides which occurrences are "the same problem".</summary>
     public void Add(string code, string groupKey, string description, long? row)

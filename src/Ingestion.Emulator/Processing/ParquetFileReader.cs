@@ -15,9 +15,6 @@ namespace Ingestion.Emulator.Processing;
 /// </summary>
 internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector errors, RowErrorWriter? diagnostics)
 {
-    /// <summary>Page codecs Ingestion.Parquet decodes; checked from the footer so the error names the codec before any page is read.</summary>
-    private static readonly CompressionCodec[] SupportedCodecs = [CompressionCodec.Uncompressed, CompressionCodec.Snappy, CompressionCodec.Gzip];
-
     /// <summary>Reads the file; returns how many records it holds (those read, or what its row groups declare when the file fails as a whole).</summary>
     public long Read(string name, Stream stream, Action<long, JsonElement> checkRecord, CancellationToken ct)
     {
@@ -43,7 +40,7 @@ internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector err
             var declared = reader.RowGroups.Sum(g => g.RowCount);
             if (!CheckFile(name, reader))
             {
-                FailRecords(declared);
+                errors.RecordFailed(declared);
                 return declared;
             }
 
@@ -57,13 +54,13 @@ internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector err
         }
     }
 
-    /// <summary>What can be known from the footer: the codecs are readable and the schema fits.</summary>
+    /// <summary>What can be known from the footer: the codecs are readable (so the error names the codec before any page is read) and the schema fits.</summary>
     private bool CheckFile(string name, ParquetReader reader)
     {
         var ok = true;
         foreach (var codec in reader.RowGroups
             .SelectMany(g => g.Columns)
-            .Where(c => c.ValueCount > 0 && !SupportedCodecs.Contains(c.Codec))
+            .Where(c => c.ValueCount > 0 && !CompressionCodecs.CanRead(c.Codec))
             .GroupBy(c => c.Codec))
         {
             ok = false;
@@ -71,7 +68,7 @@ internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector err
             var which = columns.Count == 1
                 ? $"column '{columns[0]}' is"
                 : $"columns {string.Join(", ", columns.Take(3).Select(c => $"'{c}'"))}{(columns.Count > 3 ? $" and {columns.Count - 3} more" : string.Empty)} are";
-            var description = $"File '{name}': {which} compressed with {CodecName(codec.Key)}, which the emulator cannot read (it reads UNCOMPRESSED, SNAPPY and GZIP); write the file with SNAPPY or GZIP.";
+            var description = $"File '{name}': {which} compressed with {CompressionCodecs.Name(codec.Key)}, which the emulator cannot read (it reads UNCOMPRESSED, SNAPPY and GZIP); write the file with SNAPPY or GZIP.";
             errors.Add(BatchErrorCodes.InvalidParquet, $"parquet-codec|{name}|{codec.Key}", description, null);
             diagnostics?.Parsing(name, null, null, RowErrorWriter.RowCode(BatchErrorCodes.InvalidParquet), description);
         }
@@ -115,7 +112,7 @@ internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector err
                     Invalid(name, Unexpected(ex) + Rest(row));
                 }
 
-                FailRecords(declared - row);
+                errors.RecordFailed(declared - row);
                 return declared;
             }
 
@@ -158,14 +155,6 @@ internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector err
         diagnostics?.Parsing(name, null, null, RowErrorWriter.RowCode(BatchErrorCodes.InvalidParquet), description);
     }
 
-    private void FailRecords(long count)
-    {
-        for (long i = 0; i < count; i++)
-        {
-            errors.RecordFailed();
-        }
-    }
-
     /// <summary>The reader's message without its final full stop, to be embedded in a sentence.</summary>
     private static string Sentence(string message)
     {
@@ -176,14 +165,4 @@ internal sealed class ParquetFileReader(XdmField schema, BatchErrorCollector err
             ? char.ToLowerInvariant(message[0]) + message[1..]
             : message;
     }
-
-    private static string CodecName(CompressionCodec codec) => codec switch
-    {
-        CompressionCodec.Zstd => "ZSTD",
-        CompressionCodec.Lz4 => "LZ4 (Hadoop framing)",
-        CompressionCodec.Lz4Raw => "LZ4_RAW",
-        CompressionCodec.Brotli => "BROTLI",
-        CompressionCodec.Lzo => "LZO",
-        _ => Enum.IsDefined(codec) ? codec.ToString().ToUpperInvariant() : $"codec #{(int)codec}",
-    };
 }

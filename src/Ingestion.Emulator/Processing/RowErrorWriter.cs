@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -83,13 +84,13 @@ internal sealed class RowErrorWriter : IDisposable
             var writer = _writer!;
             writer.WriteStartObject();
             var clipped = record is { Length: > MaxRecordChars };
-            writer.WriteString("_corrupt_record", clipped ? record![..MaxRecordChars] : record ?? string.Empty);
+            writer.WriteString("_corrupt_record", clipped ? Clip(record!) : record ?? string.Empty);
             writer.WriteStartArray("_errors");
             foreach (var (code, message) in errors)
             {
                 writer.WriteStartObject();
                 writer.WriteString("code", code);
-                writer.WriteString("message", clipped ? $"{message} (The record is cut after {MaxRecordChars:N0} characters.)" : message);
+                writer.WriteString("message", clipped ? string.Create(CultureInfo.InvariantCulture, $"{message} (The record is cut after {MaxRecordChars:N0} characters.)") : message);
                 writer.WriteEndObject();
             }
 
@@ -124,4 +125,8 @@ internal sealed class RowErrorWriter : IDisposable
             }
         }
     }
+
+    /// <summary>Cuts at the limit without splitting a surrogate pair, which the JSON writer would refuse.</summary>
+    private static string Clip(string record) =>
+        char.IsHighSurrogate(record[MaxRecordChars - 1]) ? record[..(MaxRecordChars - 1)] : record[..MaxRecordChars];
 }

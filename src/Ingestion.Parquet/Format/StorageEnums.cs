@@ -36,3 +36,13 @@ public enum PageType
     DictionaryPage = 2,
     DataPageV2 = 3,
 }
+
+/// <summary>What this library knows of each codec, for callers that check a footer before reading pages.</summary>
+public static class CompressionCodecs
+{
+    /// <summary>Whether the reader decodes pages compressed with <paramref name="codec"/> (UNCOMPRESSED, SNAPPY, GZIP).</summary>
+    public static bool CanRead(CompressionCodec codec) => Compression.PageCodec.IsSupported(codec);
+
+    /// <summary>The codec's name as the format spells it ("ZSTD", "LZ4_RAW", "LZ4 (Hadoop framing)", "codec #9").</summary>
+    public static string Name(CompressionCodec codec) => Compression.PageCodec.Describe(codec);
+}

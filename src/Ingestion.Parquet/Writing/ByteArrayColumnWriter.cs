@@ -198,6 +198,16 @@ public sealed class ByteArrayColumnWriter : ColumnWriter
         _dataLength = 0;
     }
 
+    internal override void SwapBuffers(ColumnWriter other)
+    {
+        base.SwapBuffers(other);
+        var twin = (ByteArrayColumnWriter)other;
+        (_data, twin._data) = (twin._data, _data);
+        (_offsets, twin._offsets) = (twin._offsets, _offsets);
+        (_dataLength, twin._dataLength) = (twin._dataLength, _dataLength);
+        (_count, twin._count) = (twin._count, _count);
+    }
+
     internal override ColumnMark Mark() => base.Mark() with { DataLength = _dataLength };
 
     internal override void Rollback(ColumnMark mark)

@@ -178,6 +178,18 @@ public abstract class ColumnWriter
     private protected static long Expected(long current, double scale) =>
         current == 0 ? 0 : Math.Min((long)(current * scale * 1.05) + 1024, Array.MaxLength);
 
+    /// <summary>
+    /// Exchanges the buffered entries (arrays and counts) with <paramref name="other"/>, a writer of the same column:
+    /// the writer hands a full row group to a background flush and goes on filling the other's arrays.
+    /// </summary>
+    internal virtual void SwapBuffers(ColumnWriter other)
+    {
+        (_definitionLevels, other._definitionLevels) = (other._definitionLevels, _definitionLevels);
+        (_repetitionLevels, other._repetitionLevels) = (other._repetitionLevels, _repetitionLevels);
+        (LevelCount, other.LevelCount) = (other.LevelCount, LevelCount);
+        (RowCount, other.RowCount) = (other.RowCount, RowCount);
+    }
+
     /// <summary>Forgets the buffered row group, keeping the arrays for the next one.</summary>
     internal virtual void Reset()
     {
@@ -257,6 +269,14 @@ public sealed class ColumnWriter<T> : ColumnWriter where T : unmanaged
     {
         base.Reset();
         _count = 0;
+    }
+
+    internal override void SwapBuffers(ColumnWriter other)
+    {
+        base.SwapBuffers(other);
+        var twin = (ColumnWriter<T>)other;
+        (_values, twin._values) = (twin._values, _values);
+        (_count, twin._count) = (twin._count, _count);
     }
 
     internal override void Rollback(ColumnMark mark)

@@ -7,10 +7,12 @@ using Ingestion.Parquet.Writing;
 namespace Ingestion.Parquet;
 
 /// <summary>
-/// Writes a Parquet file to a stream. Rows are buffered column by column for one row group at a time; when the
-/// buffered size reaches <see cref="ParquetWriterOptions.RowGroupSize"/> the row group is encoded (columns in
-/// parallel) and streamed out, so memory stays bounded by one row group. The stream need not be seekable.
-/// Dispose (or <see cref="DisposeAsync"/>) writes the footer. Not thread-safe.
+/// Writes a Parquet file to a stream. Rows are buffered column by column; when the buffered size reaches
+/// <see cref="ParquetWriterOptions.RowGroupSize"/> the full row group is handed to a background task that encodes
+/// and streams it out while the caller fills a second set of buffers (at most one row group is in flight, so memory
+/// stays bounded by two row groups). A failure of the background flush surfaces on the next call or at
+/// <see cref="Close"/>. The stream need not be seekable. Dispose (or <see cref="DisposeAsync"/>) writes the footer;
+/// <see cref="Abandon"/> stops without one. Not thread-safe.
 /// </summary>
 public sealed class ParquetWriter : IDisposable, IAsyncDisposable
 {
@@ -24,6 +26,11 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
     private readonly RowShredder _shredder;
     private readonly List<RowGroup> _rowGroups = new();
     private readonly ConcurrentBag<ChunkEncoder> _encoders = new();
+    // The second set of column buffers: holds the row group being flushed in the background (see FlushInBackground).
+    private ColumnWriter[]? _twins;
+    private Task? _pending;
+    private volatile bool _abandoned;
+    private int _rowGroupCount;
     private long _position;
     private int _bufferedRows;
     private long _nextCapacityPlan = 1024;
@@ -62,8 +69,8 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
     /// <summary>Rows written so far, including those still buffered.</summary>
     public long RowCount => _rowsFlushed + _bufferedRows;
 
-    /// <summary>Row groups written to the stream so far.</summary>
-    public int RowGroupCount => _rowGroups.Count;
+    /// <summary>Row groups written to the stream so far (including one still being written in the background).</summary>
+    public int RowGroupCount => _rowGroupCount;
 
     /// <summary>The typed writer of a bool, int, long, float or double column.</summary>
     public ColumnWriter<T> GetColumn<T>(int index) where T : unmanaged =>
@@ -140,7 +147,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         foreach (var column in _columns) buffered += column.BufferedBytes;
         if (buffered >= _options.RowGroupSize)
         {
-            FlushRowGroup();
+            FlushInBackground();
         }
         else if (_bufferedRows >= _nextCapacityPlan && buffered > 0)
         {
@@ -152,27 +159,38 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Encodes and writes the buffered rows as a row group (nothing happens when none are buffered).</summary>
-    public void FlushRowGroup()
+    /// <summary>
+    /// Hands the buffered row group to a background task that encodes and writes it, after waiting for the previous
+    /// one; the columns go on filling the buffers that row group used.
+    /// </summary>
+    private void FlushInBackground()
     {
-        ThrowIfClosed();
+        WaitForPending();
         if (_bufferedRows == 0) return;
-        var chunks = EncodeRowGroup();
+        var twins = _twins ??= _columns.Select(c => ColumnWriter.Create(c.Column)).ToArray();
+        for (int i = 0; i < _columns.Length; i++)
+        {
+            _columns[i].SwapBuffers(twins[i]);
+            _columns[i].Reset();
+        }
+        int rows = _bufferedRows;
+        RowGroupHandedOff();
+        // Encoded one column after another: the caller's thread is busy filling the next row group meanwhile.
+        _pending = Task.Run(() =>
+        {
+            var chunks = EncodeRowGroup(twins, 1);
+            WriteRowGroup(twins, rows, chunks);
+        });
+    }
+
+    /// <summary>Waits for the row group being written in the background; rethrows its failure (the writer is then faulted).</summary>
+    private void WaitForPending()
+    {
+        if (_pending is not { } pending) return;
+        _pending = null;
         try
         {
-            if (!_started)
-            {
-                Write(Magic);
-                _started = true;
-            }
-            var group = StartRowGroup();
-            for (int i = 0; i < chunks.Length; i++)
-            {
-                AddColumnChunk(group, i, chunks[i]);
-                if (chunks[i].DictionaryPage is { } dictionary) Write(dictionary.WrittenSpan);
-                Write(chunks[i].DataPages.WrittenSpan);
-            }
-            FinishRowGroup(group);
+            pending.GetAwaiter().GetResult();
         }
         catch
         {
@@ -181,12 +199,45 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         }
     }
 
+    private async ValueTask WaitForPendingAsync()
+    {
+        if (_pending is not { } pending) return;
+        _pending = null;
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    /// <summary>Encodes and writes the buffered rows as a row group (nothing happens when none are buffered).</summary>
+    public void FlushRowGroup()
+    {
+        ThrowIfClosed();
+        if (_bufferedRows == 0)
+        {
+            WaitForPending();
+            return;
+        }
+        // Encoded while a row group in flight is still being written; written after it.
+        var chunks = EncodeRowGroup(_columns, _options.MaxDegreeOfParallelism);
+        WaitForPending();
+        WriteRowGroup(_columns, _bufferedRows, chunks);
+        RowGroupHandedOff();
+        foreach (var column in _columns) column.Reset();
+    }
+
     /// <summary>Encodes and writes the buffered rows as a row group, writing to the stream asynchronously.</summary>
     public async Task FlushRowGroupAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
+        await WaitForPendingAsync().ConfigureAwait(false);
         if (_bufferedRows == 0) return;
-        var chunks = EncodeRowGroup();
+        var chunks = EncodeRowGroup(_columns, _options.MaxDegreeOfParallelism);
         try
         {
             if (!_started)
@@ -194,7 +245,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
                 await WriteAsync(Magic.ToArray(), cancellationToken).ConfigureAwait(false);
                 _started = true;
             }
-            var group = StartRowGroup();
+            var group = StartRowGroup(_bufferedRows);
             for (int i = 0; i < chunks.Length; i++)
             {
                 AddColumnChunk(group, i, chunks[i]);
@@ -204,7 +255,36 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
                 }
                 await WriteAsync(chunks[i].DataPages.Array.AsMemory(0, chunks[i].DataPages.Length), cancellationToken).ConfigureAwait(false);
             }
-            FinishRowGroup(group);
+            _rowGroups.Add(group);
+        }
+        catch
+        {
+            _faulted = true;
+            throw;
+        }
+        RowGroupHandedOff();
+        foreach (var column in _columns) column.Reset();
+    }
+
+    /// <summary>Writes encoded chunks as the next row group (on the caller's thread or the background flush's).</summary>
+    private void WriteRowGroup(ColumnWriter[] columns, int rows, EncodedChunk[] chunks)
+    {
+        try
+        {
+            if (_abandoned) throw new OperationCanceledException("The writer was abandoned.");
+            if (!_started)
+            {
+                Write(Magic);
+                _started = true;
+            }
+            var group = StartRowGroup(rows);
+            for (int i = 0; i < chunks.Length; i++)
+            {
+                AddColumnChunk(group, i, chunks[i]);
+                if (chunks[i].DictionaryPage is { } dictionary) Write(dictionary.WrittenSpan);
+                Write(chunks[i].DataPages.WrittenSpan);
+            }
+            _rowGroups.Add(group);
         }
         catch
         {
@@ -213,15 +293,16 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    private EncodedChunk[] EncodeRowGroup()
+    private EncodedChunk[] EncodeRowGroup(ColumnWriter[] columns, int parallelism)
     {
-        var chunks = new EncodedChunk[_columns.Length];
+        var chunks = new EncodedChunk[columns.Length];
         void EncodeOne(int i)
         {
+            if (_abandoned) throw new OperationCanceledException("The writer was abandoned.");
             if (!_encoders.TryTake(out var encoder)) encoder = new ChunkEncoder(_options);
             try
             {
-                chunks[i] = encoder.Encode(_columns[i]);
+                chunks[i] = encoder.Encode(columns[i]);
             }
             finally
             {
@@ -230,13 +311,13 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         }
         try
         {
-            if (_options.MaxDegreeOfParallelism == 1 || _columns.Length == 1)
+            if (parallelism == 1 || columns.Length == 1)
             {
                 for (int i = 0; i < chunks.Length; i++) EncodeOne(i);
             }
             else
             {
-                Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, EncodeOne);
+                Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, EncodeOne);
             }
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
@@ -247,9 +328,9 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         return chunks;
     }
 
-    private RowGroup StartRowGroup() => new()
+    private RowGroup StartRowGroup(int rows) => new()
     {
-        NumRows = _bufferedRows,
+        NumRows = rows,
         FileOffset = _position,
         Ordinal = _rowGroups.Count <= short.MaxValue ? (short)_rowGroups.Count : null,
     };
@@ -277,13 +358,13 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         group.TotalCompressedSize = (group.TotalCompressedSize ?? 0) + chunk.CompressedSize;
     }
 
-    private void FinishRowGroup(RowGroup group)
+    /// <summary>The buffered rows have gone to a row group (written, or being written in the background).</summary>
+    private void RowGroupHandedOff()
     {
-        _rowGroups.Add(group);
+        _rowGroupCount++;
         _rowsFlushed += _bufferedRows;
         _bufferedRows = 0;
         _nextCapacityPlan = 1024;
-        foreach (var column in _columns) column.Reset();
     }
 
     private byte[] BuildFooter()
@@ -319,10 +400,22 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         if (_closed) return;
         if (_faulted)
         {
+            // The failure was reported to the caller; the stream is incomplete and gets no footer.
+            WaitQuietly();
             _closed = true;
             return;
         }
-        FlushRowGroup();
+        try
+        {
+            FlushRowGroup();
+        }
+        catch
+        {
+            // Not written completely: no footer, and nothing left running against the stream.
+            WaitQuietly();
+            _closed = true;
+            throw;
+        }
         var footer = BuildFooter();
         _started = true;
         Write(footer);
@@ -335,10 +428,20 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         if (_closed) return;
         if (_faulted)
         {
+            WaitQuietly();
             _closed = true;
             return;
         }
-        await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushRowGroupAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            WaitQuietly();
+            _closed = true;
+            throw;
+        }
         var footer = BuildFooter();
         _started = true;
         await WriteAsync(footer, cancellationToken).ConfigureAwait(false);
@@ -361,7 +464,37 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
     private void ThrowIfClosed()
     {
         ObjectDisposedException.ThrowIf(_closed, this);
+        if (_pending is { IsCompleted: true } done && !done.IsCompletedSuccessfully)
+        {
+            WaitForPending(); // throws the background flush's failure
+        }
         if (_faulted) throw new InvalidOperationException("The writer failed while writing to its stream and cannot continue.");
+    }
+
+    /// <summary>
+    /// Stops without writing the footer (the stream is left incomplete, e.g. to be deleted): cancels and waits for
+    /// a row group being written in the background, ignoring its failure, and closes the stream unless left open.
+    /// </summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        WaitQuietly();
+        _closed = true;
+        DisposeEncoders();
+        if (!_leaveOpen) _stream.Dispose();
+    }
+
+    /// <summary>Waits for the background flush, if any, ignoring its failure (already reported or moot).</summary>
+    private void WaitQuietly()
+    {
+        try
+        {
+            WaitForPending();
+        }
+        catch
+        {
+            // Reported elsewhere, or moot once the writer is abandoned.
+        }
     }
 
     public void Dispose()
@@ -372,6 +505,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         }
         finally
         {
+            WaitQuietly();
             _closed = true;
             DisposeEncoders();
             if (!_leaveOpen) _stream.Dispose();
@@ -386,6 +520,7 @@ public sealed class ParquetWriter : IDisposable, IAsyncDisposable
         }
         finally
         {
+            WaitQuietly();
             _closed = true;
             DisposeEncoders();
             if (!_leaveOpen) await _stream.DisposeAsync().ConfigureAwait(false);

@@ -28,6 +28,7 @@ public sealed class ConvertToIngestParquetCommand : IngestSessionCmdlet
     private DataSchema? schemaFile;
     private ObjectParquetConverter? objects;
     private bool objectsDeclined;
+    private int filesConverted;
     private long lastObjectProgress;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -121,11 +122,24 @@ public sealed class ConvertToIngestParquetCommand : IngestSessionCmdlet
     {
         if (ParameterSetName == InputObjectSet)
         {
-            AddObject();
+            // Get-ChildItem output binds here by value; a file is meant to be converted, not written as a row.
+            if (InputObject?.BaseObject is FileInfo file)
+            {
+                ConvertFiles([file.FullName]);
+            }
+            else
+            {
+                AddObject();
+            }
+
             return;
         }
 
-        var files = FilePaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet);
+        ConvertFiles(FilePaths.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet));
+    }
+
+    private void ConvertFiles(IReadOnlyList<string> files)
+    {
         if (files.Count == 0)
         {
             return;
@@ -133,13 +147,15 @@ public sealed class ConvertToIngestParquetCommand : IngestSessionCmdlet
 
         var destination = FilePaths.Output(this, Destination);
         var intoFolder = Directory.Exists(destination);
-        if (files.Count > 1 && !intoFolder)
+        // Counted across pipeline input too: files piped one by one must not overwrite one destination file in turn.
+        if (files.Count + filesConverted > 1 && !intoFolder)
         {
-            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.DestinationNotDirectory, ErrorCategory.InvalidArgument, string.Format(Messages.DestinationNotDirectory, Destination, files.Count), Destination));
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.DestinationNotDirectory, ErrorCategory.InvalidArgument, string.Format(Messages.DestinationNotDirectory, Destination, files.Count + filesConverted), Destination));
         }
 
         foreach (var file in files)
         {
+            filesConverted++;
             var target = intoFolder ? System.IO.Path.Combine(destination, System.IO.Path.GetFileNameWithoutExtension(file) + ".parquet") : destination;
             ConvertFile(file, target);
         }

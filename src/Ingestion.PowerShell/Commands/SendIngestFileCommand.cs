@@ -79,7 +79,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     protected override void ProcessRecord()
     {
         rejected = 0;
-        var files = ParameterSetName == LiteralPathSet ? ResolveLiteral(LiteralPath) : ResolveWildcards(Path);
+        var literal = ParameterSetName == LiteralPathSet;
+        var files = FilePaths.Resolve(this, literal ? LiteralPath : Path, literal, Reject, Messages.NotFileSystemPath).Select(f => new FileInfo(f)).ToList();
         if (Name is not null)
         {
             CheckName(files.Count);
@@ -194,7 +195,9 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
         var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ingestion-" + Guid.NewGuid().ToString("N"));
         var parquet = System.IO.Path.Combine(folder, System.IO.Path.GetFileNameWithoutExtension(file.Name) + ".parquet");
+        // The engine's tasks, so a Ctrl+C can let them close the file before the folder is removed.
         Task? conversion = null;
+        Task? upload = null;
         try
         {
             Directory.CreateDirectory(folder);
@@ -219,7 +222,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
             var size = new FileInfo(parquet).Length;
             progress.StartFile(file.FullName, size, sentBefore);
-            if (!TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, parquet, remoteName, progress, token), file.FullName, out var uploaded, BatchIsUnusable))
+            if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(BatchId, DatasetId, parquet, remoteName, progress, token)), file.FullName, out var uploaded, BatchIsUnusable))
             {
                 return false;
             }
@@ -237,20 +240,23 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
         finally
         {
-            RemoveTemporary(folder, conversion);
+            RemoveTemporary(folder, conversion, upload);
         }
     }
 
-    /// <summary>Deletes a temporary folder; after a Ctrl+C it first lets the cancelled conversion let go of its file.</summary>
-    private static void RemoveTemporary(string folder, Task? conversion)
+    /// <summary>Deletes a temporary folder; after a Ctrl+C it first lets the cancelled conversion or upload let go of its file.</summary>
+    private static void RemoveTemporary(string folder, Task? conversion, Task? upload)
     {
-        try
+        foreach (var task in (Task?[])[conversion, upload])
         {
-            conversion?.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-            // The conversion's failure was reported already, or it was cancelled.
+            try
+            {
+                task?.Wait(TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+                // The failure was reported already, or the task was cancelled.
+            }
         }
 
         try
@@ -285,84 +291,6 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         {
             WriteFailure(ex, Name, endsCommand: true);
         }
-    }
-
-    private List<FileInfo> ResolveWildcards(string[] patterns)
-    {
-        var files = new List<FileInfo>();
-        foreach (var pattern in patterns)
-        {
-            IEnumerable<string> matches;
-            ProviderInfo provider;
-            try
-            {
-                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(pattern, out provider);
-            }
-            catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-            {
-                WritePathNotFound(pattern);
-                continue;
-            }
-
-            AddFiles(files, pattern, provider, matches.ToList());
-        }
-
-        return files;
-    }
-
-    private List<FileInfo> ResolveLiteral(string[] paths)
-    {
-        var files = new List<FileInfo>();
-        foreach (var literal in paths)
-        {
-            string resolved;
-            ProviderInfo provider;
-            try
-            {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(literal, out provider, out _);
-            }
-            catch (Exception ex) when (ex is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-            {
-                WritePathNotFound(literal);
-                continue;
-            }
-
-            AddFiles(files, literal, provider, File.Exists(resolved) || Directory.Exists(resolved) ? [resolved] : []);
-        }
-
-        return files;
-    }
-
-    private void AddFiles(List<FileInfo> files, string requested, ProviderInfo provider, List<string> matches)
-    {
-        if (provider.Name != "FileSystem")
-        {
-            Reject(ErrorMapper.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, string.Format(Messages.NotFileSystemPath, requested, provider.Name), requested));
-            return;
-        }
-
-        if (matches.Count == 0)
-        {
-            WritePathNotFound(requested);
-            return;
-        }
-
-        foreach (var match in matches)
-        {
-            if (Directory.Exists(match))
-            {
-                Reject(ErrorMapper.Create(ErrorIds.DirectoryNotSupported, ErrorCategory.InvalidType, string.Format(Messages.DirectoryNotSupported, match), match));
-                continue;
-            }
-
-            files.Add(new FileInfo(match));
-        }
-    }
-
-    private void WritePathNotFound(string requested)
-    {
-        var message = ParameterSetName == PathSet && WildcardPattern.ContainsWildcardCharacters(requested) ? Messages.PatternMatchedNothing : Messages.PathNotFound;
-        Reject(ErrorMapper.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, string.Format(message, requested), requested));
     }
 
     /// <summary>A requested file that cannot be sent: reported, and its batch is not passed on.</summary>

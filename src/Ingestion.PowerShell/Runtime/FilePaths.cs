@@ -9,8 +9,11 @@ namespace Ingestion.PowerShell.Runtime;
 /// </summary>
 internal static class FilePaths
 {
-    public static List<string> Resolve(PSCmdlet cmdlet, string[] paths, bool literal)
+    /// <param name="reject">Writes a path that cannot be used; <c>cmdlet.WriteError</c> unless the caller also counts them.</param>
+    /// <param name="notFileSystemMessage">What a path on another provider is told ({0} the path, {1} the provider).</param>
+    public static List<string> Resolve(PSCmdlet cmdlet, string[] paths, bool literal, Action<ErrorRecord>? reject = null, string notFileSystemMessage = Messages.NotFileSystemFile)
     {
+        reject ??= cmdlet.WriteError;
         var files = new List<string>();
         foreach (var requested in paths)
         {
@@ -30,19 +33,19 @@ internal static class FilePaths
             }
             catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
             {
-                NotFound(cmdlet, requested, literal);
+                reject(NotFound(requested, literal));
                 continue;
             }
 
             if (provider.Name != "FileSystem")
             {
-                cmdlet.WriteError(ErrorMapper.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, string.Format(Messages.NotFileSystemFile, requested, provider.Name), requested));
+                reject(ErrorMapper.Create(ErrorIds.NotFileSystemPath, ErrorCategory.InvalidArgument, string.Format(notFileSystemMessage, requested, provider.Name), requested));
                 continue;
             }
 
             if (matches.Count == 0)
             {
-                NotFound(cmdlet, requested, literal);
+                reject(NotFound(requested, literal));
                 continue;
             }
 
@@ -50,7 +53,7 @@ internal static class FilePaths
             {
                 if (Directory.Exists(match))
                 {
-                    cmdlet.WriteError(ErrorMapper.Create(ErrorIds.DirectoryNotSupported, ErrorCategory.InvalidType, string.Format(Messages.DirectoryNotSupported, match), match));
+                    reject(ErrorMapper.Create(ErrorIds.DirectoryNotSupported, ErrorCategory.InvalidType, string.Format(Messages.DirectoryNotSupported, match), match));
                     continue;
                 }
 
@@ -64,9 +67,9 @@ internal static class FilePaths
     /// <summary>A path the cmdlet writes to, resolved against the current location (it need not exist).</summary>
     public static string Output(PSCmdlet cmdlet, string path) => cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-    private static void NotFound(PSCmdlet cmdlet, string requested, bool literal)
+    private static ErrorRecord NotFound(string requested, bool literal)
     {
         var message = !literal && WildcardPattern.ContainsWildcardCharacters(requested) ? Messages.PatternMatchedNothing : Messages.PathNotFound;
-        cmdlet.WriteError(ErrorMapper.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, string.Format(message, requested), requested));
+        return ErrorMapper.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, string.Format(message, requested), requested);
     }
 }
