@@ -292,17 +292,6 @@ public sealed class FileUploadTests
         await emulator.UploadOkAsync(batch, dataset, "partial.json", Line);
     }
 
-    [Fact]
-    public async Task Large_file_upload_steps_say_they_are_not_emulated()
-    {
-        var (emulator, dataset, batch) = await BatchAsync();
-        await using var _ = emulator;
-
-        using var response = await emulator.SendAsync(HttpMethod.Post, TestEmulator.FilePath(batch, dataset, "big.json") + "?action=INITIALIZE");
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.Contains("single PUT", await response.Content.ReadAsStringAsync());
-    }
-
     /// <summary>Everything under the batch folder except its state file.</summary>
     private static List<string> FilesOf(TestEmulator emulator, string batch) =>
         Directory.EnumerateFiles(Path.Combine(emulator.DataDirectory, "batches", batch), "*", SearchOption.AllDirectories)

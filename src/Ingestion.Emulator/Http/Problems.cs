@@ -25,6 +25,20 @@ internal static class Problems
     public static ServiceException NotSupported(string detail) => new(501, "INGEST-1014-501", "Not Implemented", detail);
     public static ServiceException TooManyFiles(string batchId, int limit) =>
         new(400, "INGEST-1015-400", "Bad Request", $"Batch '{batchId}' already holds {limit} files, the most a batch may have.");
+    public static ServiceException ChunkTooLarge(long size, long limit) =>
+        new(413, "INGEST-1017-413", "Payload Too Large",
+            $"A chunk of {size} bytes is too large; each PATCH of a large file may carry at most {limit} bytes.");
+    public static ServiceException InvalidContentRange(string detail) => new(400, "INGEST-1018-400", "Bad Request", detail);
+    public static ServiceException InvalidChunk(string detail) => new(400, "INGEST-1019-400", "Bad Request", detail);
+    public static ServiceException InvalidChunks(string detail) => new(400, "INGEST-1020-400", "Bad Request", detail);
+    public static ServiceException UploadNotFound(string batchId, string name) =>
+        new(404, "INGEST-1021-404", "Not Found",
+            $"Batch '{batchId}' has no file '{name}' and no large file upload of that name; start one with POST ?action=INITIALIZE.");
+    public static ServiceException FileAlreadyCompleted(string detail) => new(400, "INGEST-1022-400", "Bad Request", detail);
+    public static ServiceException FileNotInitialized(string detail) => new(400, "INGEST-1023-400", "Bad Request", detail);
+    public static ServiceException LargeFileInProgress(string batchId, string name) =>
+        new(400, "INGEST-1024-400", "Bad Request",
+            $"Batch '{batchId}' cannot be completed: the large file '{name}' is still being uploaded; send POST ?action=COMPLETE for that file first.");
     public static ServiceException UpsertNeedsParquet(string datasetId, string format) =>
         new(400, "INGEST-1016-400", "Bad Request",
             $"Dataset '{datasetId}' takes upserts (tag unifiedProfile has isUpsert:true), and batches of an upsert dataset must be Parquet; "

@@ -80,6 +80,7 @@ internal sealed class BatchEndpoints(EmulatorContext emulator, ILogger<BatchEndp
     /// </summary>
     private BatchState? Complete(BatchState batch) => batch.Status switch
     {
+        BatchStatus.Loading when batch.LargeFiles is [var unfinished, ..] => throw Problems.LargeFileInProgress(batch.Id, unfinished.Name),
         BatchStatus.Loading => batch with { Status = BatchStatus.Staging, Started = emulator.NowMs, Updated = emulator.NowMs },
         BatchStatus.Staging or BatchStatus.Active => null,
         BatchStatus.Failed when batch.Started is not null => null,

@@ -27,6 +27,8 @@ internal sealed class FileUploadMiddleware(RequestDelegate next, EmulatorContext
 
     private const string Prefix = "/data/foundation/import/batches/";
 
+    private readonly LargeFileUploads _large = new(emulator, logger);
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!TryMatch(PlatformRequest.RawPath(context), out var batchId, out var datasetId, out var encodedPath))
@@ -40,10 +42,31 @@ internal sealed class FileUploadMiddleware(RequestDelegate next, EmulatorContext
         {
             await UploadAsync(context, batchId, datasetId, encodedPath);
         }
-        else if (HttpMethods.IsPost(method) || HttpMethods.IsPatch(method) || HttpMethods.IsHead(method))
+        else if (HttpMethods.IsPost(method))
         {
-            throw Problems.NotSupported(
-                "The large file upload (POST ?action=INITIALIZE, PATCH chunks, HEAD, POST ?action=COMPLETE) is not emulated yet; send files of up to 256 MB with a single PUT.");
+            var path = RemoteFilePath.Parse(encodedPath);
+            var action = context.Request.Query["action"].ToString();
+            switch (action.ToUpperInvariant())
+            {
+                case "INITIALIZE":
+                    await _large.InitializeAsync(context, batchId, datasetId, path);
+                    break;
+                case "COMPLETE":
+                    await _large.CompleteAsync(context, batchId, datasetId, path);
+                    break;
+                default:
+                    throw Problems.InvalidAction(action.Length == 0
+                        ? "The 'action' query parameter is required on a file POST: INITIALIZE or COMPLETE."
+                        : $"Action '{action}' is not one of INITIALIZE, COMPLETE.");
+            }
+        }
+        else if (HttpMethods.IsPatch(method))
+        {
+            await _large.PatchAsync(context, batchId, datasetId, RemoteFilePath.Parse(encodedPath));
+        }
+        else if (HttpMethods.IsHead(method))
+        {
+            await _large.HeadAsync(context, batchId, datasetId, RemoteFilePath.Parse(encodedPath));
         }
         else
         {
@@ -85,7 +108,7 @@ internal sealed class FileUploadMiddleware(RequestDelegate next, EmulatorContext
         }
     }
 
-    private static void CheckAcceptsFiles(BatchState batch, string datasetId, RemoteFilePath path)
+    internal static void CheckAcceptsFiles(BatchState batch, string datasetId, RemoteFilePath path)
     {
         if (batch.DatasetId != datasetId)
         {
@@ -163,7 +186,7 @@ internal sealed class FileUploadMiddleware(RequestDelegate next, EmulatorContext
         }
     }
 
-    private static void RequireOctetStream(string? contentType)
+    internal static void RequireOctetStream(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media)
             || !media.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))

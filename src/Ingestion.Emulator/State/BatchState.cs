@@ -28,6 +28,9 @@ internal sealed record BatchState
     public required string CreatedUser { get; init; }
     public IReadOnlyList<BatchFile> Files { get; init; } = [];
 
+    /// <summary>Large files between INITIALIZE and their file COMPLETE; null (not written) when there are none.</summary>
+    public IReadOnlyList<LargeFileUpload>? LargeFiles { get; init; }
+
     public long? RecordCount { get; init; }
     public long? FailedRecordCount { get; init; }
     public IReadOnlyList<BatchErrorEntry> Errors { get; init; } = [];
@@ -49,6 +52,19 @@ internal sealed record BatchReplay(IReadOnlyList<string> Predecessors, IReadOnly
 
 /// <summary>An uploaded file: the name as the client gave it and where it lives under the batch folder.</summary>
 internal sealed record BatchFile(string Name, string DiskPath, long SizeInBytes, long Uploaded);
+
+/// <summary>
+/// A large file in progress: its bytes go straight into <c>batches/&lt;id&gt;/large/&lt;DataFile&gt;</c> at their offsets;
+/// <see cref="Ranges"/> lists every accepted PATCH as sent (inclusive ends, overlaps kept) so file COMPLETE can name
+/// gaps and overlaps. <see cref="DeclaredSize"/> is the <c>/total</c> of the first Content-Range that carried one.
+/// </summary>
+internal sealed record LargeFileUpload(string Name, string DataFile, long Initialized, long? DeclaredSize, IReadOnlyList<ByteRange> Ranges);
+
+/// <summary>An inclusive byte range, as in <c>Content-Range: bytes Start-End</c>.</summary>
+internal sealed record ByteRange(long Start, long End)
+{
+    public long Length => End - Start + 1;
+}
 
 internal sealed record BatchErrorEntry(string Code, string Description, IReadOnlyList<string> Rows);
 

@@ -24,6 +24,14 @@ internal sealed class DataLayout
     /// <summary>Uploads land here first, on the same volume as their destination so the final move is a rename.</summary>
     public string BatchUploadDirectory(string batchId) => Path.Combine(BatchDirectory(batchId), "uploading");
 
+    /// <summary>
+    /// Large files being uploaded in chunks. Unlike <see cref="BatchUploadDirectory"/> this survives a restart: the
+    /// received ranges are in batch.json, and a client resumes with HEAD and more PATCHes.
+    /// </summary>
+    public string BatchLargeUploadDirectory(string batchId) => Path.Combine(BatchDirectory(batchId), "large");
+
+    public string LargeUploadFile(string batchId, string dataFile) => Path.Combine(BatchLargeUploadDirectory(batchId), dataFile);
+
     /// <summary>Error diagnostics of a processed batch (Data Access <c>meta</c>); only batches created with diagnostics have them.</summary>
     public string BatchDiagnosticsDirectory(string batchId) => Path.Combine(BatchDirectory(batchId), "diagnostics");
 
