@@ -39,12 +39,14 @@ internal static partial class Messages
 
     public const string IdInvalid = "{0} '{1}' is not a valid id: ids are 1 to 128 letters, digits, '-', '_' or '.'.";
     public const string FileNotFound = "File '{0}' does not exist.";
-    public const string FileTooLargeForSinglePut = "File '{0}' is {1:N0} bytes; a single upload takes at most {2:N0} bytes (256 MB), and the chunked upload for larger files is not available in this version. Split the file, or convert it to Parquet to make it smaller.";
     public const string FileVanished = "File '{0}' could not be read for the upload: {1}";
     public const string FileChangedDuringUpload = "File '{0}' changed size during the upload (expected {1:N0} bytes, read {2:N0}); nothing was kept on the server for it. Upload it again once it is no longer being written.";
 
     public const string OpCreateBatch = "Creating a batch for dataset '{0}'";
     public const string OpUploadFile = "Uploading '{0}' to batch '{1}'";
+    public const string OpInitializeLargeFile = "Starting the chunked upload of '{0}' to batch '{1}'";
+    public const string OpUploadChunk = "Uploading bytes {1:N0}-{2:N0} of '{0}' to batch '{3}'";
+    public const string OpCompleteLargeFile = "Completing the chunked upload of '{0}' to batch '{1}'";
     public const string OpBatchAction = "{0} of batch '{1}'";
     public const string OpGetBatch = "Reading the status of batch '{0}'";
     public const string OpCreateDataset = "Creating dataset '{0}'";

@@ -37,7 +37,6 @@ internal static partial class Messages
     public const string PatternMatchedNothing = "No file matches '{0}'.";
     public const string NotFileSystemPath = "'{0}' is on the {1} provider; only files from the file system can be sent.";
     public const string DirectoryNotSupported = "'{0}' is a directory and was skipped; send its files with a wildcard such as '{0}/*'.";
-    public const string FileTooLarge = "'{0}' is {1} ({2:N0} bytes). Files over 256 MB need the chunked upload, which this version does not support yet: split the file, or convert it to Parquet to make it smaller.";
 
     // Batches.
     public const string AlreadyHandled = "Batch '{0}' was already handled by this command; skipped.";

@@ -128,32 +128,6 @@ public class FileUploadTests
     }
 
     [Fact]
-    public async Task A_file_over_256_MiB_is_refused_locally()
-    {
-        await using var emulator = await TestEmulator.StartAsync();
-        using var handler = new RecordingHandler();
-        using var session = await emulator.ConnectAsync(handler);
-        var dataset = await session.ProfileDatasetAsync();
-        var batch = await session.NewBatchAsync(dataset.Id);
-        using var dir = new TempDirectory();
-        var big = dir.File("big.json");
-        using (var stream = new FileStream(big, FileMode.CreateNew))
-        {
-            // Sparse: the length is set, nothing is written.
-            stream.SetLength(BatchIngestionClient.MaxSmallFileBytes + 1);
-        }
-
-        var before = handler.Requests.Count;
-
-        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.UploadAsync(batch, big));
-
-        Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
-        Assert.Equal(big, ex.Target);
-        Assert.Contains((BatchIngestionClient.MaxSmallFileBytes + 1).ToString("N0"), ex.Message);
-        Assert.Equal(before, handler.Requests.Count);
-    }
-
-    [Fact]
     public async Task A_missing_local_file_is_not_found_before_any_request()
     {
         await using var emulator = await TestEmulator.StartAsync();

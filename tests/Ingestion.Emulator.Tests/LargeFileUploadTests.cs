@@ -184,6 +184,22 @@ public sealed class LargeFileUploadTests
     }
 
     [Fact]
+    public async Task The_same_chunk_sent_twice_is_one_chunk_and_the_file_completes()
+    {
+        var (emulator, dataset, batch) = await BatchAsync();
+        await using var _ = emulator;
+        var data = RandomNumberGenerator.GetBytes(300);
+        (await InitializeAsync(emulator, batch, dataset, "f.bin")).Dispose();
+        await PatchOkAsync(emulator, batch, dataset, "f.bin", data, 0, 149);
+        await PatchOkAsync(emulator, batch, dataset, "f.bin", data, 0, 149);
+        await PatchOkAsync(emulator, batch, dataset, "f.bin", data, 150, 299);
+
+        using var completed = await CompleteFileAsync(emulator, batch, dataset, "f.bin");
+
+        Assert.Equal(HttpStatusCode.Created, completed.StatusCode);
+    }
+
+    [Fact]
     public async Task A_chunk_over_512000000_bytes_is_refused_with_413_before_its_body_is_sent()
     {
         var (emulator, dataset, batch) = await BatchAsync();

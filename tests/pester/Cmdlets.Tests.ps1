@@ -97,6 +97,17 @@ Describe 'Send-IngestFile' {
         $result.RemoteName | Should -Be 'part=1/people.json'
     }
 
+    It 'sends a file above -ChunkThreshold in chunks, byte for byte' {
+        $result = $batch | Send-IngestFile -LiteralPath $profilesJson -Name 'chunked.json' -ChunkThreshold 0 -ChunkSize 1024 -ThrottleLimit 2
+        $result.Bytes | Should -Be (Get-Item $profilesJson).Length
+        $result.RemoteName | Should -Be 'chunked.json'
+    }
+
+    It 'refuses a -ChunkSize over the service limit' {
+        { $batch | Send-IngestFile -LiteralPath $profilesJson -ChunkSize 512000001 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,Ingestion.PowerShell.Commands.SendIngestFileCommand'
+    }
+
     It 'refuses -Name for several files' {
         { $batch | Send-IngestFile -LiteralPath $profilesJson, $profilesJson -Name 'x.json' } |
             Should -Throw -ErrorId 'NameNeedsSingleFile,Ingestion.PowerShell.Commands.SendIngestFileCommand'

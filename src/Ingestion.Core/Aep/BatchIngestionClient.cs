@@ -78,30 +78,42 @@ public sealed class BatchIngestionClient
         };
     }
 
-    public async Task<IngestFileResult> UploadFileAsync(string batchId, string datasetId, string localPath, string? remoteName, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    public Task<IngestFileResult> UploadFileAsync(string batchId, string datasetId, string localPath, string? remoteName, IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
+        UploadFileAsync(batchId, datasetId, localPath, remoteName, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Uploads a file: in one PUT up to <see cref="UploadOptions.ChunkThreshold"/> bytes, above it through the chunked
+    /// large-file upload (INITIALIZE, parallel PATCH chunks, COMPLETE).
+    /// </summary>
+    public async Task<IngestFileResult> UploadFileAsync(string batchId, string datasetId, string localPath, string? remoteName, UploadOptions? options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         ServiceId.Check(batchId, "BatchId");
         ServiceId.Check(datasetId, "DatasetId");
+        options ??= UploadOptions.Default;
+        options.Validate();
         var file = new FileInfo(localPath);
         if (!file.Exists)
         {
             throw new IngestionException(IngestErrorKind.NotFound, string.Format(Messages.FileNotFound, localPath)) { Target = localPath };
         }
 
-        if (file.Length > MaxSmallFileBytes)
-        {
-            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.FileTooLargeForSinglePut, localPath, file.Length, MaxSmallFileBytes)) { Target = localPath };
-        }
-
         var name = remoteName ?? file.Name;
         var path = $"{Base}batches/{batchId}/datasets/{datasetId}/files/{RemotePath.Escape(name)}";
         var started = Stopwatch.GetTimestamp();
-        using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
-        // Lets the service refuse (413, 404) before the body is sent.
-        message.Headers.ExpectContinue = true;
-        // A PUT to the same path replaces the file: safe to send again.
-        message.MarkIdempotent();
-        using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
+        if (file.Length > options.ChunkThreshold)
+        {
+            await UploadInChunksAsync(batchId, path, file.FullName, localPath, file.Length, options, progress, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
+            // Lets the service refuse (413, 404) before the body is sent.
+            message.Headers.ExpectContinue = true;
+            // A PUT to the same path replaces the file: safe to send again.
+            message.MarkIdempotent();
+            using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
+        }
+
         return new IngestFileResult
         {
             Path = file.FullName,
@@ -111,6 +123,96 @@ public sealed class BatchIngestionClient
             BatchId = batchId,
             DatasetId = datasetId,
         };
+    }
+
+    /// <summary>
+    /// INITIALIZE, then the chunks at most <see cref="UploadOptions.ThrottleLimit"/> at a time, then COMPLETE. The first
+    /// chunk that fails (after its own retries) cancels the others and is what the caller sees.
+    /// </summary>
+    private async Task UploadInChunksAsync(string batchId, string path, string fullPath, string localPath, long length, UploadOptions options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        using (var initialize = connection.Request(HttpMethod.Post, path + "?action=INITIALIZE"))
+        {
+            // INITIALIZE again on a file in progress keeps what was received: safe to send again.
+            initialize.MarkIdempotent();
+            using var response = await connection.SendAsync(initialize, string.Format(Messages.OpInitializeLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
+        }
+
+        var confirmed = 0L;
+        var gate = new object();
+        progress?.Report(new TransferProgress(fullPath, 0, length));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var throttle = new SemaphoreSlim(options.ThrottleLimit);
+        var running = new List<Task>();
+        Exception? failure = null;
+        for (long offset = 0; offset < length; offset += options.ChunkSize)
+        {
+            try
+            {
+                await throttle.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var start = offset;
+            var count = Math.Min(options.ChunkSize, length - offset);
+            running.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await SendChunkAsync(batchId, path, fullPath, localPath, start, count, length, linked.Token).ConfigureAwait(false);
+                        if (progress is not null)
+                        {
+                            // Under a lock so the reports only ever grow.
+                            lock (gate)
+                            {
+                                confirmed += count;
+                                progress.Report(new TransferProgress(fullPath, confirmed, length));
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException) when (linked.IsCancellationRequested)
+                    {
+                        // Cancelled by the caller or by a sibling's failure: not a failure of its own.
+                    }
+                    catch (Exception ex)
+                    {
+                        Interlocked.CompareExchange(ref failure, ex, null);
+                        linked.Cancel();
+                    }
+                    finally
+                    {
+                        throttle.Release();
+                    }
+                },
+                CancellationToken.None));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var complete = connection.Request(HttpMethod.Post, path + "?action=COMPLETE");
+        // Not marked idempotent: a second COMPLETE after a lost answer finds the file already completed.
+        using var completed = await connection.SendAsync(complete, string.Format(Messages.OpCompleteLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendChunkAsync(string batchId, string path, string fullPath, string localPath, long offset, long count, long length, CancellationToken cancellationToken)
+    {
+        using var message = connection.Request(HttpMethod.Patch, path, new FileRangeContent(fullPath, offset, count, length));
+        // Lets the service refuse a chunk (413, 404) before its body is sent.
+        message.Headers.ExpectContinue = true;
+        // The chunk covers a fixed range: sending it again writes the same bytes to the same place.
+        message.MarkIdempotent();
+        var operation = string.Format(Messages.OpUploadChunk, localPath, offset, offset + count - 1, batchId);
+        using var response = await connection.SendAsync(message, operation, localPath, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Signals that all files are uploaded. The service documents this as safe to repeat.</summary>

@@ -62,18 +62,24 @@ internal sealed class FileUploadContent : HttpContent
     }
 
     /// <summary>A file deleted or locked since it was measured is the caller's problem, not a network one: never retried.</summary>
-    private FileStream Open()
+    private FileStream Open() => Guard(path, () => new FileStream(path, new FileStreamOptions
+    {
+        Mode = FileMode.Open,
+        Access = FileAccess.Read,
+        Share = FileShare.Read,
+        Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+        BufferSize = 0,
+    }));
+
+    /// <summary>A handle for positional reads (chunks), with the same errors as <see cref="Open"/>.</summary>
+    internal static Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandle(string path) =>
+        Guard(path, () => File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous));
+
+    private static T Guard<T>(string path, Func<T> open)
     {
         try
         {
-            return new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.Read,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-                BufferSize = 0,
-            });
+            return open();
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -102,7 +102,9 @@ internal sealed class LargeFileUploads(EmulatorContext emulator, ILogger logger)
             }
 
             CheckTotal(current, total, path);
-            recorded = current with { DeclaredSize = current.DeclaredSize ?? total, Ranges = [.. current.Ranges, range] };
+            // The same range sent again (a client retrying a chunk whose answer it lost) is the same chunk, not an overlap.
+            var ranges = current.Ranges.Contains(range) ? current.Ranges : [.. current.Ranges, range];
+            recorded = current with { DeclaredSize = current.DeclaredSize ?? total, Ranges = ranges };
             await emulator.Batches.SaveAsync(
                 batch with { LargeFiles = batch.LargeFiles!.Select(f => f.Name == path.Name ? recorded : f).ToList(), Updated = emulator.NowMs },
                 CancellationToken.None);

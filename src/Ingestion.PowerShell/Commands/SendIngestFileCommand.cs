@@ -24,7 +24,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     private readonly Dictionary<string, BatchTally> batches = new(StringComparer.Ordinal);
     private readonly DatasetSchemas schemas = new();
 
-    // Files of the current input that could not even be tried (no match, a directory, too large).
+    // Files of the current input that could not even be tried (no match, a directory).
     private int rejected;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -68,6 +68,23 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [ValidateNotNull]
     public Hashtable? Mapping { get; set; }
 
+    /// <summary>Files larger than this many bytes go through the chunked upload; at most 256 MB, the single-upload limit.</summary>
+    [Parameter]
+    [ValidateRange(0, BatchIngestionClient.MaxSmallFileBytes)]
+    public long ChunkThreshold { get; set; } = BatchIngestionClient.MaxSmallFileBytes;
+
+    /// <summary>The size of each chunk of a chunked upload; the service takes at most 512,000,000 bytes a chunk.</summary>
+    [Parameter]
+    [ValidateRange(1024, UploadOptions.MaxChunkSize)]
+    public long ChunkSize { get; set; } = UploadOptions.DefaultChunkSize;
+
+    /// <summary>How many chunks of one file are in flight at once.</summary>
+    [Parameter]
+    [ValidateRange(1, UploadOptions.MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = UploadOptions.DefaultThrottleLimit;
+
+    private UploadOptions Upload => new() { ChunkThreshold = ChunkThreshold, ChunkSize = ChunkSize, ThrottleLimit = ThrottleLimit };
+
     protected override void OnBegin()
     {
         if (Mapping is not null && !ConvertToParquet)
@@ -91,17 +108,10 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             batches[BatchId] = tally = new BatchTally(DatasetId);
         }
 
-        // A file to convert is measured once it is Parquet: the conversion usually shrinks it well below the limit.
-        var sendable = files.Where(f => f.Length <= BatchIngestionClient.MaxSmallFileBytes || Converts(f)).ToList();
-        foreach (var tooLarge in files.Except(sendable))
-        {
-            Reject(ErrorMapper.Create(ErrorIds.FileTooLarge, ErrorCategory.LimitsExceeded, string.Format(Messages.FileTooLarge, tooLarge.FullName, Units.Bytes(tooLarge.Length), tooLarge.Length), tooLarge.FullName));
-        }
-
         tally.Failed += rejected;
-        if (sendable.Count > 0)
+        if (files.Count > 0)
         {
-            Send(sendable, tally);
+            Send(files, tally);
         }
     }
 
@@ -151,7 +161,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 else
                 {
                     progress.StartFile(file.FullName, file.Length, sentBefore);
-                    sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, progress, token), file.FullName, out result, BatchIsUnusable);
+                    sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, Upload, progress, token), file.FullName, out result, BatchIsUnusable);
                 }
 
                 Bridge.Complete(this, ProgressActivity.SendFile, progress.FileActivity, ProgressActivity.SendFiles);
@@ -222,7 +232,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
             var size = new FileInfo(parquet).Length;
             progress.StartFile(file.FullName, size, sentBefore);
-            if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(BatchId, DatasetId, parquet, remoteName, progress, token)), file.FullName, out var uploaded, BatchIsUnusable))
+            if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(BatchId, DatasetId, parquet, remoteName, Upload, progress, token)), file.FullName, out var uploaded, BatchIsUnusable))
             {
                 return false;
             }

@@ -17,7 +17,6 @@ public static class ErrorIds
     public const string PathNotFound = "PathNotFound";
     public const string NotFileSystemPath = "NotFileSystemPath";
     public const string DirectoryNotSupported = "DirectoryNotSupported";
-    public const string FileTooLarge = "FileTooLarge";
     public const string FileReadFailed = "FileReadFailed";
     public const string FileAccessDenied = "FileAccessDenied";
 
