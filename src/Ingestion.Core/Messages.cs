@@ -46,6 +46,9 @@ internal static partial class Messages
     public const string OpUploadFile = "Uploading '{0}' to batch '{1}'";
     public const string OpInitializeLargeFile = "Starting the chunked upload of '{0}' to batch '{1}'";
     public const string OpUploadChunk = "Uploading bytes {1:N0}-{2:N0} of '{0}' to batch '{3}'";
+    public const string OpCheckLargeFile = "Asking which bytes of '{0}' batch '{1}' already holds";
+    public const string ResumeFileChanged = "'{0}' changed since its interrupted upload to batch '{1}' (size or last write time differ): sending all of it again.";
+    public const string ResumingUpload = "Resuming the upload of '{0}' to batch '{1}': {2} of {3} chunks are already there.";
     public const string OpCompleteLargeFile = "Completing the chunked upload of '{0}' to batch '{1}'";
     public const string OpBatchAction = "{0} of batch '{1}'";
     public const string OpGetBatch = "Reading the status of batch '{0}'";

@@ -25,6 +25,10 @@ internal static partial class Messages
     public const string ActionRevert = "Revert (remove its data from the dataset)";
     public const string ActionStartEmulator = "Start";
     public const string ActionStopEmulator = "Stop";
+    public const string TargetUploadJournal = "unfinished upload of '{0}' as '{1}' into batch '{2}'";
+    public const string ActionRemoveUploadJournal = "Remove its resume journal (the next upload starts over)";
+    public const string UploadJournalNotFound = "There is no unfinished upload journal for batch '{0}'{1}. Get-IngestUpload lists them.";
+    public const string UploadJournalNamed = " and remote name '{0}'";
 
     // Parameters that contradict each other.
     public const string RetryDelayOutOfRange = "-RetryDelay {0} is out of range: give a delay from 0 to {1} (a bare number means seconds).";

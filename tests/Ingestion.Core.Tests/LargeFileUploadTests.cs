@@ -13,7 +13,14 @@ public class LargeFileUploadTests
 {
     private const int Chunk = 1024;
     private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly UploadOptions Tiny = new() { ChunkThreshold = 0, ChunkSize = Chunk, ThrottleLimit = 4 };
+    private static readonly UploadOptions Tiny = new()
+    {
+        ChunkThreshold = 0,
+        ChunkSize = Chunk,
+        ThrottleLimit = 4,
+        // Interrupted uploads leave journals: kept out of the user's own folder.
+        JournalFolder = Path.Combine(Path.GetTempPath(), "ingestion-core-tests", "journals"),
+    };
 
     [Theory]
     [InlineData(0, 0)]

@@ -29,8 +29,8 @@ public sealed class CmdletConventionTests
         Assert.Equal(
             [
                 "Complete-IngestBatch", "Connect-IngestService", "ConvertTo-IngestParquet", "Disconnect-IngestService", "Get-IngestDataset", "Get-IngestError",
-                "Get-IngestParquetInfo", "Get-IngestStatus", "Import-IngestParquet", "New-IngestBatch", "New-IngestDataset", "Remove-IngestBatch",
-                "Send-IngestFile", "Start-IngestEmulator", "Stop-IngestBatch", "Stop-IngestEmulator", "Test-IngestFile",
+                "Get-IngestParquetInfo", "Get-IngestStatus", "Get-IngestUpload", "Import-IngestParquet", "New-IngestBatch", "New-IngestDataset", "Remove-IngestBatch",
+                "Remove-IngestUpload", "Send-IngestFile", "Start-IngestEmulator", "Stop-IngestBatch", "Stop-IngestEmulator", "Test-IngestFile",
             ],
             ModuleMetadata.Instance.Cmdlets.Select(c => c.Name));
     }
@@ -96,6 +96,10 @@ public sealed class CmdletConventionTests
     [InlineData("Get-IngestError", "BatchId")]
     [InlineData("ConvertTo-IngestParquet", "DatasetId")]
     [InlineData("Test-IngestFile", "DatasetId")]
+    [InlineData("Get-IngestUpload", "BatchId")]
+    [InlineData("Remove-IngestUpload", "BatchId")]
+    [InlineData("Remove-IngestUpload", "DatasetId")]
+    [InlineData("Remove-IngestUpload", "RemoteName")]
     public void BatchPipelineParametersExist(string name, string parameter) =>
         Assert.NotNull(ModuleMetadata.Instance.Cmdlet(name).Parameter(parameter));
 

@@ -214,3 +214,73 @@ Describe 'Formatting' {
         $text | Should -Match 'Id\s+Status\s+Records\s+FailedRecords\s+Completed'
     }
 }
+
+Describe 'Resumable uploads' {
+    BeforeAll {
+        # Journals go to a folder of the test's own (XDG_DATA_HOME is read at each call on Linux); elsewhere the
+        # user's folder is used and every check filters by the test's own batch.
+        $script:previousXdg = $env:XDG_DATA_HOME
+        $script:xdg = Join-Path ([IO.Path]::GetTempPath()) "ingestion-pester-journals-$([guid]::NewGuid())"
+        if ($IsLinux) { $env:XDG_DATA_HOME = $script:xdg }
+        $script:big = Join-Path $TestDrive 'big.bin'
+        $bytes = [byte[]]::new(1MB)
+        [Random]::new(7).NextBytes($bytes)
+        [IO.File]::WriteAllBytes($script:big, $bytes)
+
+        # Starts a chunked upload in a nested runspace and stops it (what Ctrl+C does) once its journal exists.
+        function Stop-UploadMidway($Batch) {
+            $ps = Invoke-Nested "Send-IngestFile -LiteralPath '$big' -Name 'big.parquet' -BatchId '$($Batch.Id)' -DatasetId '$($Batch.DatasetId)' -ChunkThreshold 0 -ChunkSize 1024 -ThrottleLimit 1"
+            try {
+                $null = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while (-not (Get-IngestUpload -BatchId $Batch.Id) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                Start-Sleep -Milliseconds 300
+                $ps.Stop()
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            }
+            finally { $ps.Dispose() }
+            # The engine writes the journal a last time as it winds down.
+            Start-Sleep -Milliseconds 500
+        }
+    }
+
+    AfterAll {
+        $env:XDG_DATA_HOME = $script:previousXdg
+        Remove-Item -LiteralPath $script:xdg -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'lists the journal of an upload stopped mid-way, and the next run completes it and removes the journal' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Parquet
+        Stop-UploadMidway $batch
+
+        $journal = Get-IngestUpload -BatchId $batch.Id
+        $journal | Should -HaveCount 1
+        $journal.PSObject.TypeNames[0] | Should -Be 'Ingestion.Core.Models.UploadJournalInfo'
+        $journal.RemoteName | Should -Be 'big.parquet'
+        $journal.Path | Should -Be (Get-Item $big).FullName
+        $journal.ChunksTotal | Should -Be 1024
+        $journal.ChunksConfirmed | Should -BeLessThan 1024
+        $journal.ChunksConfirmed | Should -BeGreaterThan 0
+
+        $result = $batch | Send-IngestFile -LiteralPath $big -Name 'big.parquet' -ChunkThreshold 0 -ChunkSize 1024 -ThrottleLimit 8
+        $result.Bytes | Should -Be 1MB
+        Get-IngestUpload -BatchId $batch.Id | Should -BeNullOrEmpty
+        $stored = Join-Path $dataDir "batches/$($batch.Id)/files/$($dataset.Id)/big.parquet"
+        (Get-FileHash -LiteralPath $stored).Hash | Should -Be (Get-FileHash -LiteralPath $big).Hash
+    }
+
+    It 'removes the journal of an interrupted upload, asking first, and reports one that is not there' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Parquet
+        Stop-UploadMidway $batch
+
+        Get-IngestUpload -BatchId $batch.Id | Remove-IngestUpload -WhatIf
+        Get-IngestUpload -BatchId $batch.Id | Should -HaveCount 1
+
+        $removed = Get-IngestUpload -BatchId $batch.Id | Remove-IngestUpload -PassThru -Confirm:$false
+        $removed.BatchId | Should -Be $batch.Id
+        Get-IngestUpload -BatchId $batch.Id | Should -BeNullOrEmpty
+
+        Remove-IngestUpload -BatchId $batch.Id -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -Be 'UploadJournalNotFound,Ingestion.PowerShell.Commands.RemoveIngestUploadCommand'
+    }
+}

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Http;
 using Ingestion.Core.Models;
+using Ingestion.Core.Sessions;
+using Ingestion.Core.Uploads;
 
 namespace Ingestion.Core.Aep;
 
@@ -102,7 +105,7 @@ public sealed class BatchIngestionClient
         var started = Stopwatch.GetTimestamp();
         if (file.Length > options.ChunkThreshold)
         {
-            await UploadInChunksAsync(batchId, path, file.FullName, localPath, file.Length, options, progress, cancellationToken).ConfigureAwait(false);
+            await UploadInChunksAsync(batchId, datasetId, name, path, file.FullName, localPath, file.Length, options, progress, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -128,70 +131,148 @@ public sealed class BatchIngestionClient
     /// <summary>
     /// INITIALIZE, then the chunks at most <see cref="UploadOptions.ThrottleLimit"/> at a time, then COMPLETE. The first
     /// chunk that fails (after its own retries) cancels the others and is what the caller sees.
+    /// <para>
+    /// A journal (<see cref="UploadJournal"/>) records the confirmed chunks, so an interrupted upload of the same file to
+    /// the same target resumes: the service is asked (HEAD) what it holds, and only chunks not both confirmed in the
+    /// journal and held by the service are sent. A file changed since (size or last write time) is sent again whole.
+    /// </para>
     /// </summary>
-    private async Task UploadInChunksAsync(string batchId, string path, string fullPath, string localPath, long length, UploadOptions options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    private async Task UploadInChunksAsync(string batchId, string datasetId, string remoteName, string path, string fullPath, string localPath, long length, UploadOptions options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        using (var initialize = connection.Request(HttpMethod.Post, path + "?action=INITIALIZE"))
+        var folder = options.JournalFolder ?? UploadJournal.DefaultFolder;
+        var lastWrite = File.GetLastWriteTimeUtc(fullPath);
+        var chunkCount = (int)((length + options.ChunkSize - 1) / options.ChunkSize);
+        var previous = UploadJournal.Read(folder, batchId, datasetId, remoteName);
+        if (previous is not null && (previous.Size != length || previous.LastWriteTimeUtc != lastWrite || previous.ChunkSize != options.ChunkSize || previous.Path != fullPath))
         {
+            options.Warnings?.Report(string.Format(Messages.ResumeFileChanged, localPath, batchId));
+            previous = null;
+        }
+
+        var confirmedChunks = new SortedDictionary<int, string>();
+        var held = previous is null ? null : await HeldRangesAsync(path, localPath, batchId, cancellationToken).ConfigureAwait(false);
+        if (held is not null)
+        {
+            foreach (var (index, hash) in previous!.Chunks)
+            {
+                var (start, count) = ChunkRange(index, options.ChunkSize, length);
+                if (index < chunkCount && held.Covers(start, start + count - 1)
+                    && hash == await HashChunkAsync(fullPath, start, count, cancellationToken).ConfigureAwait(false))
+                {
+                    confirmedChunks[index] = hash;
+                }
+            }
+
+            IngestLog.Verbose(string.Format(Messages.ResumingUpload, localPath, batchId, confirmedChunks.Count, chunkCount));
+        }
+        else
+        {
+            using var initialize = connection.Request(HttpMethod.Post, path + "?action=INITIALIZE");
             // INITIALIZE again on a file in progress keeps what was received: safe to send again.
             initialize.MarkIdempotent();
             using var response = await connection.SendAsync(initialize, string.Format(Messages.OpInitializeLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
         }
 
-        var confirmed = 0L;
         var gate = new object();
-        progress?.Report(new TransferProgress(fullPath, 0, length));
+        var journalWritten = 0L;
+        void SaveJournal(bool force)
+        {
+            lock (gate)
+            {
+                // At most one write a second while chunks arrive; always on the way out.
+                if (!force && Stopwatch.GetElapsedTime(journalWritten) < TimeSpan.FromSeconds(1))
+                {
+                    return;
+                }
+
+                UploadJournal.Write(folder, new JournalState
+                {
+                    BatchId = batchId,
+                    DatasetId = datasetId,
+                    RemoteName = remoteName,
+                    Path = fullPath,
+                    Size = length,
+                    LastWriteTimeUtc = lastWrite,
+                    ChunkSize = options.ChunkSize,
+                    Chunks = new SortedDictionary<int, string>(confirmedChunks),
+                    Updated = DateTimeOffset.UtcNow,
+                });
+                journalWritten = Stopwatch.GetTimestamp();
+            }
+        }
+
+        SaveJournal(force: true);
+        var confirmed = confirmedChunks.Keys.Sum(i => ChunkRange(i, options.ChunkSize, length).Count);
+        var skipped = new HashSet<int>(confirmedChunks.Keys);
+        var skippedAll = skipped.Count == chunkCount;
+        progress?.Report(new TransferProgress(fullPath, confirmed, length));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var throttle = new SemaphoreSlim(options.ThrottleLimit);
         var running = new List<Task>();
         Exception? failure = null;
-        for (long offset = 0; offset < length; offset += options.ChunkSize)
+        try
         {
-            try
+            for (var index = 0; index < chunkCount; index++)
             {
-                await throttle.WaitAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            var start = offset;
-            var count = Math.Min(options.ChunkSize, length - offset);
-            running.Add(Task.Run(
-                async () =>
+                if (skipped.Contains(index))
                 {
-                    try
+                    continue;
+                }
+
+                try
+                {
+                    await throttle.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                var chunk = index;
+                var (start, count) = ChunkRange(index, options.ChunkSize, length);
+                running.Add(Task.Run(
+                    async () =>
                     {
-                        await SendChunkAsync(batchId, path, fullPath, localPath, start, count, length, linked.Token).ConfigureAwait(false);
-                        if (progress is not null)
+                        try
                         {
+                            await SendChunkAsync(batchId, path, fullPath, localPath, start, count, length, linked.Token).ConfigureAwait(false);
+                            var hash = await HashChunkAsync(fullPath, start, count, CancellationToken.None).ConfigureAwait(false);
+
                             // Under a lock so the reports only ever grow.
                             lock (gate)
                             {
+                                confirmedChunks[chunk] = hash;
                                 confirmed += count;
-                                progress.Report(new TransferProgress(fullPath, confirmed, length));
+                                progress?.Report(new TransferProgress(fullPath, confirmed, length));
                             }
+
+                            SaveJournal(force: false);
                         }
-                    }
-                    catch (OperationCanceledException) when (linked.IsCancellationRequested)
-                    {
-                        // Cancelled by the caller or by a sibling's failure: not a failure of its own.
-                    }
-                    catch (Exception ex)
-                    {
-                        Interlocked.CompareExchange(ref failure, ex, null);
-                        linked.Cancel();
-                    }
-                    finally
-                    {
-                        throttle.Release();
-                    }
-                },
-                CancellationToken.None));
+                        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+                        {
+                            // Cancelled by the caller or by a sibling's failure: not a failure of its own.
+                        }
+                        catch (Exception ex)
+                        {
+                            Interlocked.CompareExchange(ref failure, ex, null);
+                            linked.Cancel();
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    },
+                    CancellationToken.None));
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What was confirmed survives an interruption: the next run of the same upload resumes from it.
+            SaveJournal(force: true);
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
         if (failure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -201,7 +282,68 @@ public sealed class BatchIngestionClient
 
         using var complete = connection.Request(HttpMethod.Post, path + "?action=COMPLETE");
         // Not marked idempotent: a second COMPLETE after a lost answer finds the file already completed.
-        using var completed = await connection.SendAsync(complete, string.Format(Messages.OpCompleteLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var completed = await connection.SendAsync(complete, string.Format(Messages.OpCompleteLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (skippedAll && held is not null && ex.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        {
+            // The service held the whole file before this run and refuses COMPLETE: an earlier run completed it
+            // and lost the answer.
+            IngestLog.Verbose(ex.Message);
+        }
+
+        UploadJournal.Delete(folder, batchId, datasetId, remoteName);
+    }
+
+    private static (long Start, long Count) ChunkRange(int index, long chunkSize, long length)
+    {
+        var start = index * chunkSize;
+        return (start, Math.Min(chunkSize, length - start));
+    }
+
+    private static async Task<string> HashChunkAsync(string fullPath, long offset, long count, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            var remaining = count;
+            while (remaining > 0)
+            {
+                var read = await RandomAccess.ReadAsync(stream.SafeFileHandle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), offset + (count - remaining), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                hash.AppendData(buffer, 0, read);
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>What the service holds of an upload (HEAD); null when it has no such upload in progress or done.</summary>
+    private async Task<ReceivedRanges?> HeldRangesAsync(string path, string localPath, string batchId, CancellationToken cancellationToken)
+    {
+        using var head = connection.Request(HttpMethod.Head, path);
+        head.MarkIdempotent();
+        try
+        {
+            using var response = await connection.SendAsync(head, string.Format(Messages.OpCheckLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
+            return ReceivedRanges.Parse(response);
+        }
+        catch (IngestionException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     private async Task SendChunkAsync(string batchId, string path, string fullPath, string localPath, long offset, long count, long length, CancellationToken cancellationToken)

@@ -27,6 +27,12 @@ public sealed record UploadOptions
 
     public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
 
+    /// <summary>Where chunked uploads keep their resume journals; null for <see cref="Uploads.UploadJournal.DefaultFolder"/>.</summary>
+    public string? JournalFolder { get; init; }
+
+    /// <summary>Receives warnings, such as a journal found for a file that has changed since (the upload then starts over).</summary>
+    public IProgress<string>? Warnings { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ChunkThreshold, nameof(ChunkThreshold));

@@ -83,7 +83,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [ValidateRange(1, UploadOptions.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; } = UploadOptions.DefaultThrottleLimit;
 
-    private UploadOptions Upload => new() { ChunkThreshold = ChunkThreshold, ChunkSize = ChunkSize, ThrottleLimit = ThrottleLimit };
+    // A chunked upload interrupted before (Ctrl+C, a lost connection) resumes from its journal on its own.
+    private UploadOptions Upload => new() { ChunkThreshold = ChunkThreshold, ChunkSize = ChunkSize, ThrottleLimit = ThrottleLimit, Warnings = Bridge.Warnings };
 
     protected override void OnBegin()
     {

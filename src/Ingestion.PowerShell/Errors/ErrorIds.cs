@@ -50,6 +50,7 @@ public static class ErrorIds
     public const string EmulatorUnavailable = "EmulatorUnavailable";
     public const string EmulatorStartFailed = "EmulatorStartFailed";
     public const string NotAnEmulator = "NotAnEmulator";
+    public const string UploadJournalNotFound = "UploadJournalNotFound";
 
     // Anything else.
     public const string OperationCanceled = "OperationCanceled";

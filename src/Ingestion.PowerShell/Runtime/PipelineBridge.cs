@@ -12,10 +12,14 @@ namespace Ingestion.PowerShell.Runtime;
 internal sealed class PipelineBridge : IIngestLog
 {
     private readonly ConcurrentQueue<string> verbose = new();
+    private readonly ConcurrentQueue<string> warnings = new();
     private readonly SortedDictionary<int, ProgressRecord> pendingProgress = new();
     private readonly object gate = new();
 
     public void Verbose(string message) => verbose.Enqueue(message);
+
+    /// <summary>Warnings from the engine (<see cref="Core.Models.UploadOptions.Warnings"/>), written by the pipeline thread.</summary>
+    public IProgress<string> Warnings => new WarningSink(warnings);
 
     public void Progress(ProgressRecord record)
     {
@@ -31,6 +35,11 @@ internal sealed class PipelineBridge : IIngestLog
         while (verbose.TryDequeue(out var line))
         {
             cmdlet.WriteVerbose(line);
+        }
+
+        while (warnings.TryDequeue(out var warning))
+        {
+            cmdlet.WriteWarning(warning);
         }
 
         ProgressRecord[] records;
@@ -60,5 +69,10 @@ internal sealed class PipelineBridge : IIngestLog
             ParentActivityId = parentActivityId,
             RecordType = ProgressRecordType.Completed,
         });
+    }
+
+    private sealed class WarningSink(ConcurrentQueue<string> queue) : IProgress<string>
+    {
+        public void Report(string value) => queue.Enqueue(value);
     }
 }
