@@ -80,8 +80,9 @@ public sealed class BatchStateMachineTests
         var status = (string)(await emulator.GetBatchAsync(batch))["status"]!;
         if (to == "staging" && from == "loading")
         {
-            // With a short processing delay the batch may already have moved on.
-            Assert.Contains(status, new[] { "staging", "active" });
+            // With a short processing delay the batch may already have moved on; a loading batch here has no files,
+            // so processing fails it.
+            Assert.Contains(status, new[] { "staging", "failed" });
         }
         else
         {
