@@ -235,8 +235,7 @@ public sealed class BatchIngestionClient
                     {
                         try
                         {
-                            await SendChunkAsync(batchId, path, fullPath, localPath, start, count, length, linked.Token).ConfigureAwait(false);
-                            var hash = await HashChunkAsync(fullPath, start, count, CancellationToken.None).ConfigureAwait(false);
+                            var hash = await SendChunkAsync(batchId, path, fullPath, localPath, start, count, length, linked.Token).ConfigureAwait(false);
 
                             // Under a lock so the reports only ever grow.
                             lock (gate)
@@ -346,15 +345,19 @@ public sealed class BatchIngestionClient
         }
     }
 
-    private async Task SendChunkAsync(string batchId, string path, string fullPath, string localPath, long offset, long count, long length, CancellationToken cancellationToken)
+    /// <summary>Sends one chunk; returns the SHA-256 of the bytes the service accepted, for the journal.</summary>
+    private async Task<string> SendChunkAsync(string batchId, string path, string fullPath, string localPath, long offset, long count, long length, CancellationToken cancellationToken)
     {
-        using var message = connection.Request(HttpMethod.Patch, path, new FileRangeContent(fullPath, offset, count, length));
+        var content = new FileRangeContent(fullPath, offset, count, length);
+        using var message = connection.Request(HttpMethod.Patch, path, content);
         // Lets the service refuse a chunk (413, 404) before its body is sent.
         message.Headers.ExpectContinue = true;
         // The chunk covers a fixed range: sending it again writes the same bytes to the same place.
         message.MarkIdempotent();
         var operation = string.Format(Messages.OpUploadChunk, localPath, offset, offset + count - 1, batchId);
         using var response = await connection.SendAsync(message, operation, localPath, cancellationToken).ConfigureAwait(false);
+        // Accepted before the body was read (an empty chunk): hash what the range holds instead.
+        return content.Sha256 ?? await HashChunkAsync(fullPath, offset, count, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Signals that all files are uploaded. The service documents this as safe to repeat.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using Ingestion.Core.Errors;
 
 namespace Ingestion.Core.Http;
@@ -9,6 +10,7 @@ namespace Ingestion.Core.Http;
 /// One chunk of a file: <paramref name="length"/> bytes from <paramref name="offset"/>. The file is opened anew for
 /// every serialization and the range read with positional reads into a small pooled buffer, so a retried chunk
 /// re-reads its range from disk, parallel chunks share no stream position, and the file is never held in memory.
+/// The bytes are hashed as they are sent, so the upload journal needs no second read of the chunk.
 /// </summary>
 internal sealed class FileRangeContent : HttpContent
 {
@@ -17,6 +19,7 @@ internal sealed class FileRangeContent : HttpContent
     private readonly long offset;
     private readonly long length;
     private readonly long fileLength;
+    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public FileRangeContent(string path, long offset, long length, long fileLength)
     {
@@ -29,6 +32,9 @@ internal sealed class FileRangeContent : HttpContent
         // Inclusive end, with the total so the service can tell a short file from a missing chunk.
         Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + length - 1, fileLength);
     }
+
+    /// <summary>Lower-case hex SHA-256 of the bytes of the last complete send; null before one.</summary>
+    public string? Sha256 { get; private set; }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -44,6 +50,9 @@ internal sealed class FileRangeContent : HttpContent
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(BufferSize, Math.Max(length, 1)));
+        Sha256 = null;
+        // A retried send starts the hash over: only a complete send names the bytes the service holds.
+        hash.GetHashAndReset();
         try
         {
             long sent = 0;
@@ -55,9 +64,12 @@ internal sealed class FileRangeContent : HttpContent
                     throw Changed(RandomAccess.GetLength(handle));
                 }
 
+                hash.AppendData(buffer, 0, read);
                 await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 sent += read;
             }
+
+            Sha256 = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
         }
         finally
         {
@@ -67,6 +79,16 @@ internal sealed class FileRangeContent : HttpContent
 
     private IngestionException Changed(long current) =>
         new(IngestErrorKind.InvalidArgument, string.Format(Messages.FileChangedDuringUpload, path, fileLength, current)) { Target = path };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     protected override bool TryComputeLength(out long length)
     {
