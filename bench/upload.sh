@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # File upload to a standalone emulator on loopback: Ingestion's client beside curl sending the same bytes, in one run, with ratios.
 #   bench/upload.sh [sizes in MiB=200,1024] [work dir=/tmp/ingestion-upload-bench]
+#   ROUNDS=3 (default): each measurement repeated, in alternating order, medians reported
+#   OURS_ONLY=1 bench/upload.sh 16384   skips curl (to show peak memory does not grow with file size)
 # Files up to the small-file limit (256 MiB) go as one PUT (curl: one PUT); larger ones in 64 MiB chunks
 # (curl: INITIALIZE, the same Content-Range PATCHes one at a time and with xargs -P 4, COMPLETE; the chunks are
 # split into files before the clock starts so curl streams them with -T, as it streams the PUT).
@@ -10,6 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 sizes="${1:-200,1024}"
 work="${2:-/tmp/ingestion-upload-bench}"
 chunk=$((64 * 1024 * 1024))
+rounds="${ROUNDS:-3}"
 threshold=268435456
 mkdir -p "$work"
 
@@ -57,31 +60,55 @@ patch_chunk() {
 export -f patch_chunk
 export chunk token client_id org sandbox
 
-echo "$(nproc) cores; emulator $endpoint (data $data); chunk $chunk bytes"
+echo "$(nproc) cores; emulator $endpoint (data $data); chunk $chunk bytes; $rounds rounds, medians reported"
 results=()
 dataset=""
+median() { python3 -c 'import statistics,sys; print(f"{statistics.median(map(float, sys.argv[1:])):.1f}")' "$@"; }
+maximum() { python3 -c 'import sys; print(max(map(int, sys.argv[1:])))' "$@"; }
+# Before each measurement: earlier runs' output flushed and deleted, so no run pays for another's writeback.
+settle() { rm -rf "$data/batches"/*/files 2>/dev/null || true; sync; sleep 1; }
 for mib in ${sizes//,/ }; do
   file="$work/upload-$mib.bin"
   size=$((mib * 1024 * 1024))
   [ "$(stat -c %s "$file" 2>/dev/null || echo 0)" = "$size" ] || head -c "$size" /dev/urandom >"$file"
   cat "$file" >/dev/null  # in the page cache for both sides
 
-  ours=$($bench upload "$file" --endpoint "$endpoint" --client-id "$client_id" --client-secret "$client_secret" --org "$org" --sandbox "$sandbox" \
-    --chunk-size "$chunk" --throttle 4 ${dataset:+--dataset "$dataset"})
-  echo "ingestion $mib MiB: $ours"
-  dataset=$(sed -E 's/^dataset ([^ ]+) .*/\1/' <<<"$ours")
-  ours_mbps=$(sed -E 's/.* = ([0-9.]+) MB\/s.*/\1/' <<<"$ours")
-  ours_peak=$(sed -E 's/.*peak working set ([0-9]+) MiB.*/\1/' <<<"$ours")
+  # Prints "MB/s peak-MiB" for our client at the given -ThrottleLimit.
+  ours_run() {
+    local line
+    settle
+    line=$($bench upload "$file" --endpoint "$endpoint" --client-id "$client_id" --client-secret "$client_secret" --org "$org" --sandbox "$sandbox" \
+      --chunk-size "$chunk" --throttle "$1" ${dataset:+--dataset "$dataset"})
+    echo "ingestion x$1 $mib MiB: $line" >&2
+    echo "$line" >"$work/ours.last"
+    echo "$(sed -E 's/.* = ([0-9.]+) MB\/s.*/\1/' <<<"$line") $(sed -E 's/.*peak working set ([0-9]+) MiB.*/\1/' <<<"$line")"
+  }
+  # The first run of ours creates the dataset (a warm-up, not counted); the rest reuse it.
+  if [ -z "$dataset" ]; then
+    ours_run 4 >/dev/null
+    dataset=$(sed -E 's/^dataset ([^ ]+) .*/\1/' "$work/ours.last")
+  fi
 
+  if [ "${OURS_ONLY:-}" = 1 ]; then
+    read -r o4 p4 < <(ours_run 4)
+    results+=("$mib|x4 only|$o4|$p4|-|-|-|-")
+    continue
+  fi
+
+  o1s=(); p1s=(); o4s=(); p4s=(); c1s=(); c4s=()
   if [ "$size" -le "$threshold" ]; then
-    batch=$(new_batch "$dataset")
-    t0=$(now)
-    curl -sS --fail -o /dev/null "${headers[@]}" -X PUT "$import/batches/$batch/datasets/$dataset/files/data.parquet" \
-      -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$file"
-    t1=$(now)
-    put=$(mbps "$size" "$t0" "$t1")
-    echo "curl PUT $mib MiB: $put MB/s"
-    results+=("$mib|single PUT|$ours_mbps|$ours_peak|$put|-")
+    for round in $(seq 1 "$rounds"); do
+      read -r o p < <(ours_run 4); o4s+=("$o"); p4s+=("$p")
+      settle
+      batch=$(new_batch "$dataset")
+      t0=$(now)
+      curl -sS --fail -o /dev/null "${headers[@]}" -X PUT "$import/batches/$batch/datasets/$dataset/files/data.parquet" \
+        -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$file"
+      t1=$(now)
+      put=$(mbps "$size" "$t0" "$t1"); c1s+=("$put")
+      echo "curl PUT $mib MiB: $put MB/s"
+    done
+    results+=("$mib|single PUT|$(median "${o4s[@]}")|$(maximum "${p4s[@]}")|-|-|$(median "${c1s[@]}")|-")
   else
     parts="$work/chunks-$mib"
     rm -rf "$parts"; mkdir -p "$parts"
@@ -89,6 +116,7 @@ for mib in ${sizes//,/ }; do
     indexes=$(ls "$parts")
     run_curl() {
       local parallel=$1 batch url
+      settle
       batch=$(new_batch "$dataset")
       url="$import/batches/$batch/datasets/$dataset/files/data.parquet"
       local t0 t1
@@ -99,22 +127,36 @@ for mib in ${sizes//,/ }; do
       t1=$(now)
       mbps "$size" "$t0" "$t1"
     }
-    seq1=$(run_curl 1); echo "curl PATCH x1 $mib MiB: $seq1 MB/s"
-    par4=$(run_curl 4); echo "curl PATCH x4 $mib MiB: $par4 MB/s"
-    results+=("$mib|chunked x4|$ours_mbps|$ours_peak|$seq1|$par4")
+    for round in $(seq 1 "$rounds"); do
+      # Alternating order, so neither client always runs on the heels of the other's writes.
+      if [ $((round % 2)) = 1 ]; then
+        read -r o p < <(ours_run 1); o1s+=("$o"); p1s+=("$p")
+        c=$(run_curl 1); c1s+=("$c"); echo "curl PATCH x1 $mib MiB: $c MB/s"
+        read -r o p < <(ours_run 4); o4s+=("$o"); p4s+=("$p")
+        c=$(run_curl 4); c4s+=("$c"); echo "curl PATCH x4 $mib MiB: $c MB/s"
+      else
+        c=$(run_curl 4); c4s+=("$c"); echo "curl PATCH x4 $mib MiB: $c MB/s"
+        read -r o p < <(ours_run 4); o4s+=("$o"); p4s+=("$p")
+        c=$(run_curl 1); c1s+=("$c"); echo "curl PATCH x1 $mib MiB: $c MB/s"
+        read -r o p < <(ours_run 1); o1s+=("$o"); p1s+=("$p")
+      fi
+    done
+    results+=("$mib|chunked|$(median "${o4s[@]}")|$(maximum "${p4s[@]}")|$(median "${o1s[@]}")|$(maximum "${p1s[@]}")|$(median "${c1s[@]}")|$(median "${c4s[@]}")")
     rm -rf "$parts"
   fi
-  rm -rf "$data/batches"/*/files 2>/dev/null || true
+  settle
 done
 
 python3 - "${results[@]}" <<'PY'
 import sys
 print()
-print("| MiB | ours | ours MB/s | ours peak MiB | curl x1 MB/s | curl x4 MB/s | ours / curl x1 | ours / curl x4 |")
-print("|---|---|---|---|---|---|---|---|")
+# Single-stream ratio: our PUT against curl's PUT, or our -ThrottleLimit 1 against curl's PATCHes one at a time.
+# Parallel ratio: our -ThrottleLimit 4 against curl's PATCHes with xargs -P 4.
+print("| MiB | mode | ours x4 MB/s | peak MiB | ours x1 MB/s | peak MiB | curl x1 MB/s | curl x4 MB/s | single stream ours/curl | x4 ours/curl |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+ratio = lambda a, b: f"{float(a)/float(b):.2f}x" if "-" not in (a, b) else "-"
 for row in sys.argv[1:]:
-    mib, mode, ours, peak, c1, c4 = row.split("|")
-    r1 = f"{float(ours)/float(c1):.2f}x"
-    r4 = f"{float(ours)/float(c4):.2f}x" if c4 != "-" else "-"
-    print(f"| {mib} | {mode} | {ours} | {peak} | {c1} | {c4} | {r1} | {r4} |")
+    mib, mode, o4, p4, o1, p1, c1, c4 = row.split("|")
+    single = ratio(o4, c1) if mode == "single PUT" else ratio(o1, c1)
+    print(f"| {mib} | {mode} | {o4} | {p4} | {o1} | {p1} | {c1} | {c4} | {single} | {ratio(o4, c4) if mode != 'single PUT' else '-'} |")
 PY

@@ -64,8 +64,10 @@ internal sealed class FileRangeContent : HttpContent
                     throw Changed(RandomAccess.GetLength(handle));
                 }
 
+                // Hashing overlaps the send: both only read the buffer, and the next read waits for both.
+                var write = stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 hash.AppendData(buffer, 0, read);
-                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await write.ConfigureAwait(false);
                 sent += read;
             }
 
