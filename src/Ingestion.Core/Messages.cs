@@ -12,6 +12,8 @@ internal static partial class Messages
     public const string TokenRenewedAfter401 = "The platform refused the access token (401); fetched a new one and sent the request again.";
 
     public const string Retrying = "{0} {1} failed ({2}); attempt {3} of {4} in {5:0.0} s.";
+    public const string AttemptOf = " (attempt {0} of {1})";
+    public const string OverallTimeoutReached = "the call did not finish within its overall limit of {0:0} s (-OverallTimeoutSec) after {1} attempt(s)";
     public const string ServiceError = "{0} failed: HTTP {1} {2}{3}: {4}";
     public const string NoErrorDetail = "the service gave no detail";
     public const string AfterAttempts = "Gave up after {0} attempts.";
@@ -20,12 +22,13 @@ internal static partial class Messages
     public const string TransportFailed = "{0} failed: the connection did not complete: {1}";
     public const string ActionAuthentication = "Run Connect-IngestService again with valid credentials.";
     public const string ActionPermission = "Check that the credential's product profile grants access to this sandbox and organization.";
-    public const string ActionRetries = "The service kept failing; try again later, or raise -MaxRetries, -RetryDelay or -TimeoutSec of Connect-IngestService.";
+    public const string ActionRetries = "The service kept failing; try again later, or raise -MaxRetries, -RetryDelay, -TimeoutSec (per attempt) or -OverallTimeoutSec of Connect-IngestService.";
     public const string CredentialsRefused = "The platform refused a freshly issued token for client id '{0}' (401 twice): the credential is not entitled to this organization or sandbox.";
 
     public const string MaxRetriesOutOfRange = "MaxRetries {0} is out of range: give 0 to {1}.";
     public const string RetryDelayOutOfRange = "RetryDelay {0} is out of range: give a delay from zero to one day.";
     public const string AttemptTimeoutOutOfRange = "TimeoutSec {0} is out of range: give a time per attempt from 10 milliseconds to one day.";
+    public const string OverallTimeoutOutOfRange = "OverallTimeoutSec {0} is out of range: give a time per call from 10 milliseconds to one day.";
     public const string EndpointNotHttps = "Endpoint '{0}' must use HTTPS; only loopback addresses (the emulator) may use plain HTTP.";
     public const string EndpointNotAbsolute = "Endpoint '{0}' is not an absolute http(s) URI.";
     public const string ValueRequired = "{0} must not be empty.";
@@ -55,7 +58,10 @@ internal static partial class Messages
     public const string OpCreateDataset = "Creating dataset '{0}'";
     public const string OpGetDataset = "Reading dataset '{0}'";
     public const string OpListDatasets = "Listing datasets";
-    public const string BatchCreateAmbiguous = "Creating a batch for dataset '{0}' may or may not have reached the service ({1}); it was not retried, so that no duplicate batch is made. Check Get-IngestStatus or the Catalog for a batch in state 'loading' before trying again.";
+    public const string BatchCreateLookupFailed = "Creating a batch for dataset '{0}' may or may not have reached the service ({1}), and looking it up by externalId '{2}' failed too ({3}). The batch may exist: look in the Catalog for a batch with externalId '{2}' (GET /batches?externalId={2}) before creating another.";
+    public const string BatchCreateGaveUp = "{0} No batch with externalId '{1}' was found in the Catalog, so none was created.";
+    public const string BatchReconciled = "Creating a batch for dataset '{0}' may not have been answered; the Catalog holds batch '{1}' with externalId '{2}', so it was reconciled to that batch instead of creating another.";
+    public const string OpFindBatchByExternalId = "Looking up the batch with externalId '{0}'";
     public const string UnexpectedBody = "{0}: the service answered HTTP {1} with a body that is not what the API documents.";
     public const string BatchMissingFromCatalog = "Catalog answered for batch '{0}' without that batch in the response.";
     public const string WaitTimedOut = "Batch '{0}' is still '{1}' after {2:0} seconds.";

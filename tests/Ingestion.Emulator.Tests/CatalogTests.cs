@@ -174,4 +174,43 @@ public sealed class CatalogTests
         var (_, ascending) = await emulator.SendJsonAsync(HttpMethod.Get, $"{Batches}?orderBy=asc:created&limit=1");
         Assert.Equal(first, ascending!.AsObject().Single().Key);
     }
+
+    [Fact]
+    public async Task Batch_list_filters_by_externalId_so_a_client_can_find_a_create_whose_answer_was_lost()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var dataset = await emulator.CreateDatasetAsync();
+        async Task<string> CreateAsync(string? externalId)
+        {
+            var body = new JsonObject { ["datasetId"] = dataset, ["inputFormat"] = new JsonObject { ["format"] = "json" } };
+            if (externalId is not null)
+            {
+                body["externalId"] = externalId;
+            }
+
+            var (status, created) = await emulator.SendJsonAsync(HttpMethod.Post, "data/foundation/import/batches", body);
+            Assert.Equal(HttpStatusCode.Created, status);
+            return (string)created!["id"]!;
+        }
+
+        var wanted = await CreateAsync("run-42");
+        await CreateAsync("run-43");
+        var defaulted = await CreateAsync(null);
+
+        var (status, found) = await emulator.SendJsonAsync(HttpMethod.Get, $"{Batches}?externalId=run-42");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var single = found!.AsObject().Single();
+        Assert.Equal(wanted, single.Key);
+        Assert.Equal("run-42", (string)single.Value!["externalId"]!);
+
+        var (_, combined) = await emulator.SendJsonAsync(HttpMethod.Get, $"{Batches}?externalId=run-42&dataSet={dataset}");
+        Assert.Equal(wanted, combined!.AsObject().Single().Key);
+
+        var (_, none) = await emulator.SendJsonAsync(HttpMethod.Get, $"{Batches}?externalId=run-99");
+        Assert.Empty(none!.AsObject());
+
+        // Without an externalId of its own, a batch's externalId is its id.
+        var (_, byId) = await emulator.SendJsonAsync(HttpMethod.Get, $"{Batches}?externalId={defaulted}");
+        Assert.Equal(defaulted, byId!.AsObject().Single().Key);
+    }
 }

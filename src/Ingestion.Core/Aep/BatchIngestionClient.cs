@@ -6,6 +6,7 @@ using Ingestion.Core.Http;
 using Ingestion.Core.Models;
 using Ingestion.Core.Sessions;
 using Ingestion.Core.Uploads;
+using Polly;
 
 namespace Ingestion.Core.Aep;
 
@@ -16,9 +17,19 @@ public sealed class BatchIngestionClient
     public const long MaxSmallFileBytes = 268_435_456;
 
     private const string Base = "data/foundation/import/";
+    private const string CreatePath = Base + "batches";
     private readonly PlatformConnection connection;
+    private readonly CatalogClient catalog;
+    private readonly RetrySettings retry;
+    private readonly TimeProvider time;
 
-    internal BatchIngestionClient(PlatformConnection connection) => this.connection = connection;
+    internal BatchIngestionClient(PlatformConnection connection, CatalogClient catalog, RetrySettings retry, TimeProvider time)
+    {
+        this.connection = connection;
+        this.catalog = catalog;
+        this.retry = retry;
+        this.time = time;
+    }
 
     public async Task<IngestBatch> CreateBatchAsync(NewBatchRequest request, CancellationToken cancellationToken)
     {
@@ -55,19 +66,138 @@ public sealed class BatchIngestionClient
             body["enableErrorDiagnostics"] = true;
         }
 
-        var operation = string.Format(Messages.OpCreateBatch, datasetId);
-        // Not marked idempotent: a retried create can leave two batches behind.
-        using var message = connection.Request(HttpMethod.Post, Base + "batches", PlatformConnection.Json(body));
-        HttpResponseMessage response;
-        try
+        var externalId = request.ExternalId ?? "ingest-" + Guid.NewGuid().ToString("N");
+        if (string.IsNullOrWhiteSpace(externalId))
         {
-            response = await connection.SendAsync(message, operation, datasetId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IngestionException ex) when (ex.StatusCode is null && ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout)
-        {
-            throw new IngestionException(ex.Kind, string.Format(Messages.BatchCreateAmbiguous, datasetId, ex.InnerException?.Message ?? ex.Message), ex) { Target = datasetId };
+            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.ValueRequired, "ExternalId"));
         }
 
+        body["externalId"] = externalId;
+        return await CreateReconcilingAsync(request, datasetId, externalId, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST /batches</c> is not idempotent, so the handler chain never repeats it. Here a create that failed in a
+    /// way that may have reached the service (no answer, a timeout, a 5xx, 408 or 429) is reconciled: the Catalog is
+    /// asked for a batch with our externalId; if there is one, that is the batch; if not, the create is sent again,
+    /// at most <see cref="RetrySettings.MaxRetries"/> times with the engine's usual backoff, looking up before each
+    /// new attempt and once more after the last. A definite refusal (any other 4xx) is final at once.
+    /// </summary>
+    private async Task<IngestBatch> CreateReconcilingAsync(NewBatchRequest request, string datasetId, string externalId, JsonObject body, CancellationToken cancellationToken)
+    {
+        var maxAttempts = retry.MaxRetries + 1;
+        var attempt = 0;
+        IngestionException? lookupFailure = null;
+        var builder = new ResiliencePipelineBuilder<IngestBatch> { TimeProvider = time };
+        if (retry.MaxRetries > 0)
+        {
+            var options = ResilienceHandler.Backoff<IngestBatch>(retry);
+            options.ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is IngestionException ex && !ReferenceEquals(ex, lookupFailure) && MayHaveReachedService(ex));
+            options.OnRetry = args =>
+            {
+                var ex = (IngestionException)args.Outcome.Exception!;
+                var reason = ex.StatusCode is { } status ? $"{(int)status} {status}" : ex.InnerException?.InnerException?.Message ?? ex.InnerException?.Message ?? ex.Message;
+                IngestLog.Verbose(string.Format(Messages.Retrying, HttpMethod.Post, "/" + CreatePath, reason, args.AttemptNumber + 2, maxAttempts, args.RetryDelay.TotalSeconds));
+                return ValueTask.CompletedTask;
+            };
+            builder.AddRetry(options);
+        }
+
+        async ValueTask<IngestBatch?> LookUpAsync(IngestionException createFailure, CancellationToken ct)
+        {
+            IngestStatus? found;
+            try
+            {
+                found = await catalog.FindBatchByExternalIdAsync(externalId, datasetId, ct).ConfigureAwait(false);
+            }
+            catch (IngestionException ex)
+            {
+                var reason = createFailure.InnerException?.Message ?? createFailure.Message;
+                lookupFailure = new IngestionException(createFailure.Kind, string.Format(Messages.BatchCreateLookupFailed, datasetId, reason, externalId, ex.Message), ex)
+                {
+                    Target = externalId,
+                    StatusCode = createFailure.StatusCode,
+                    RequestId = createFailure.RequestId,
+                };
+                throw lookupFailure;
+            }
+
+            if (found is null)
+            {
+                return null;
+            }
+
+            IngestLog.Verbose(string.Format(Messages.BatchReconciled, datasetId, found.Id, externalId));
+            return new IngestBatch
+            {
+                Id = found.Id,
+                DatasetId = datasetId,
+                Format = request.Format,
+                MultiLineJson = request.MultiLineJson,
+                Status = found.Status,
+                Created = found.Created,
+                ExternalId = externalId,
+            };
+        }
+
+        IngestionException? previous = null;
+        try
+        {
+            return await builder.Build().ExecuteAsync(
+                async ct =>
+                {
+                    attempt++;
+                    if (previous is not null && await LookUpAsync(previous, ct).ConfigureAwait(false) is { } reconciled)
+                    {
+                        return reconciled;
+                    }
+
+                    try
+                    {
+                        return await SendCreateAsync(request, datasetId, externalId, body, attempt, maxAttempts, ct).ConfigureAwait(false);
+                    }
+                    catch (IngestionException ex)
+                    {
+                        previous = ex;
+                        throw;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (!ReferenceEquals(ex, lookupFailure) && MayHaveReachedService(ex))
+        {
+            // The last attempt may have reached the service as well.
+            if (await LookUpAsync(ex, cancellationToken).ConfigureAwait(false) is { } reconciled)
+            {
+                return reconciled;
+            }
+
+            throw new IngestionException(ex.Kind, string.Format(Messages.BatchCreateGaveUp, ex.Message, externalId), ex)
+            {
+                Target = datasetId,
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                RecommendedAction = ex.RecommendedAction,
+            };
+        }
+    }
+
+    /// <summary>No answer at all, or an answer that does not say the create was refused.</summary>
+    private static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
+        ? (int)status >= 500 || (int)status is 408 or 429
+        : ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout;
+
+    private async Task<IngestBatch> SendCreateAsync(NewBatchRequest request, string datasetId, string externalId, JsonObject body, int attempt, int maxAttempts, CancellationToken cancellationToken)
+    {
+        var operation = string.Format(Messages.OpCreateBatch, datasetId);
+        // Not marked idempotent: the handler chain sends it once; CreateReconcilingAsync decides about another.
+        using var message = connection.Request(HttpMethod.Post, CreatePath, PlatformConnection.Json(body));
+        message.Options.Set(IngestRequestAttempts.Key, attempt);
+        message.Options.Set(IngestRequestAttempts.MaxKey, maxAttempts);
+        var response = await connection.SendAsync(message, operation, datasetId, cancellationToken).ConfigureAwait(false);
         var json = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
         var id = AepJson.String(json, "id") ?? throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBody, operation, 201));
         return new IngestBatch
@@ -78,6 +208,7 @@ public sealed class BatchIngestionClient
             MultiLineJson = request.MultiLineJson,
             Status = BatchStatusExtensions.ParseCatalogValue(AepJson.String(json, "status") ?? "loading"),
             Created = AepJson.EpochMillis(json, "created"),
+            ExternalId = AepJson.String(json, "externalId") ?? externalId,
         };
     }
 

@@ -39,6 +39,33 @@ public sealed class CatalogClient
         return CatalogBatchReader.Read(batchId, batch);
     }
 
+    /// <summary>
+    /// The batch of <paramref name="datasetId"/> created with <paramref name="externalId"/>, or null when the Catalog
+    /// has none (<c>GET /batches?externalId=…&amp;dataSet=…</c>; the answer is a map keyed by batch id). The match is
+    /// checked here too, so a service that ignored a filter cannot hand back someone else's batch.
+    /// </summary>
+    internal async Task<IngestStatus?> FindBatchByExternalIdAsync(string externalId, string datasetId, CancellationToken cancellationToken)
+    {
+        var operation = string.Format(Messages.OpFindBatchByExternalId, externalId);
+        var query = $"{Base}batches?externalId={Uri.EscapeDataString(externalId)}&dataSet={Uri.EscapeDataString(datasetId)}&limit={PageSize}";
+        using var message = connection.Request(HttpMethod.Get, query).MarkIdempotent();
+        var response = await connection.SendAsync(message, operation, externalId, cancellationToken).ConfigureAwait(false);
+        var root = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        foreach (var (id, value) in root as JsonObject ?? [])
+        {
+            if (value is JsonObject batch && AepJson.String(batch, "externalId") == externalId)
+            {
+                var status = CatalogBatchReader.Read(id, batch);
+                if (status.DatasetId is null || status.DatasetId == datasetId)
+                {
+                    return status;
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Polls until the batch reaches a terminal state, with intervals that grow up to a cap.</summary>
     public async Task<IngestStatus> WaitForBatchAsync(string batchId, WaitOptions options, IProgress<IngestStatus>? progress, CancellationToken cancellationToken)
     {

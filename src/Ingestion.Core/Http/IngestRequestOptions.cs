@@ -30,15 +30,28 @@ internal static class IngestRequestOptions
     public static bool IsIdempotent(this HttpRequestMessage request) =>
         request.Options.TryGetValue(Idempotent, out var value) && value;
 
+    /// <summary>A request whose body is a local file or a range of one: exempt from the overall timeout (each attempt is bounded).</summary>
+    public static bool IsFileUpload(this HttpRequestMessage request) =>
+        request.Content is FileUploadContent or FileRangeContent;
+
     public static bool IsAuthenticated(this HttpRequestMessage request) =>
         request.Options.TryGetValue(Authenticated, out var value) && value;
 }
 
-/// <summary>How many attempts a request took, so an exhausted-retries error can say so.</summary>
+/// <summary>How many attempts a request took (and may take), so log lines and an exhausted-retries error can say so.</summary>
 internal static class IngestRequestAttempts
 {
     public static readonly HttpRequestOptionsKey<int> Key = new("Ingestion.Attempts");
 
+    /// <summary>How many attempts the request may take in all (1 for requests that are never retried).</summary>
+    public static readonly HttpRequestOptionsKey<int> MaxKey = new("Ingestion.MaxAttempts");
+
     public static int AttemptsOf(this HttpRequestMessage request) =>
         request.Options.TryGetValue(Key, out var value) ? value : 1;
+
+    /// <summary>"attempt n of m" for a log line; empty when the request carries no count.</summary>
+    public static string AttemptText(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(MaxKey, out var max)
+            ? string.Format(Messages.AttemptOf, request.AttemptsOf(), max)
+            : string.Empty;
 }

@@ -41,9 +41,11 @@ internal sealed class PlatformHeadersHandler(ImsTokenProvider tokens, string api
         response.Dispose();
         tokens.Invalidate(token);
         token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        // A fresh message for the second send too, as for every retry attempt.
+        var again = RequestCloner.Clone(request);
+        again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         Sessions.IngestLog.Verbose(Messages.TokenRenewedAfter401);
-        response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        response = await base.SendAsync(again, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;

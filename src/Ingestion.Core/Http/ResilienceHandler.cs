@@ -8,55 +8,88 @@ namespace Ingestion.Core.Http;
 
 /// <summary>
 /// Retries what is safe to retry (requests marked idempotent) on transient failures, with jittered
-/// exponential backoff that gives way to the service's <c>Retry-After</c>, and bounds every attempt in time.
-/// Sits outside the auth handler so each attempt gets a current token.
+/// exponential backoff that gives way to the service's <c>Retry-After</c>, bounds every attempt in time
+/// (<see cref="RetrySettings.AttemptTimeout"/>) and the whole call (<see cref="RetrySettings.OverallTimeout"/>).
+/// Every attempt sends a fresh copy of the request. Sits outside the auth handler so each attempt gets a current token.
 /// </summary>
 internal sealed class ResilienceHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Ingestion.Request");
+    private static readonly ResiliencePropertyKey<bool> OverallExpiredKey = new("Ingestion.OverallExpired");
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(5);
     private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
     private readonly TimeProvider time;
+    private readonly RetrySettings settings;
+    private readonly TimeSpan overallLimit;
 
     public ResilienceHandler(RetrySettings settings, TimeProvider time)
     {
         this.time = time;
+        this.settings = settings;
+        // One attempt is always allowed its full time, however short the overall limit.
+        overallLimit = settings.OverallTimeout > settings.AttemptTimeout ? settings.OverallTimeout : settings.AttemptTimeout;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+
+        // Outermost: the whole call, retries and waits included. File uploads are exempt: each attempt is already
+        // bounded by AttemptTimeout, and a large file may rightly take longer than any fixed overall limit.
+        builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            TimeoutGenerator = args => ValueTask.FromResult(
+                args.Context.Properties.TryGetValue(RequestKey, out var request) && request.IsFileUpload() ? Timeout.InfiniteTimeSpan : overallLimit),
+            OnTimeout = args =>
+            {
+                args.Context.Properties.Set(OverallExpiredKey, true);
+                return ValueTask.CompletedTask;
+            },
+        });
+
         if (settings.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            var retry = Backoff<HttpResponseMessage>(settings);
+            retry.ShouldHandle = args => ValueTask.FromResult(
+                args.Context.Properties.TryGetValue(RequestKey, out var request)
+                && request.IsIdempotent()
+                && IsTransient(args.Outcome, args.Context.CancellationToken));
+            retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result));
+            retry.OnRetry = args =>
             {
-                MaxRetryAttempts = settings.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.RetryDelay,
-                // Exponential growth stops at two minutes, or at the delay the user asked for if that is longer.
-                MaxDelay = settings.RetryDelay > TimeSpan.FromMinutes(2) ? settings.RetryDelay : TimeSpan.FromMinutes(2),
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Context.Properties.TryGetValue(RequestKey, out var request)
-                    && request.IsIdempotent()
-                    && IsTransient(args.Outcome, args.Context.CancellationToken)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
-                OnRetry = args =>
+                if (args.Context.Properties.TryGetValue(RequestKey, out var request))
                 {
-                    if (args.Context.Properties.TryGetValue(RequestKey, out var request))
-                    {
-                        request.Options.Set(IngestRequestAttempts.Key, args.AttemptNumber + 2);
-                        var reason = args.Outcome.Exception?.Message ?? $"{(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
-                        IngestLog.Verbose(string.Format(Messages.Retrying, request.Method, request.RequestUri?.AbsolutePath, reason, args.AttemptNumber + 2, settings.MaxRetries + 1, args.RetryDelay.TotalSeconds));
-                    }
+                    request.Options.Set(IngestRequestAttempts.Key, args.AttemptNumber + 2);
+                    var reason = args.Outcome.Exception?.Message ?? $"{(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}";
+                    IngestLog.Verbose(string.Format(Messages.Retrying, request.Method, request.RequestUri?.AbsolutePath, reason, args.AttemptNumber + 2, settings.MaxRetries + 1, args.RetryDelay.TotalSeconds));
+                }
 
-                    return ValueTask.CompletedTask;
-                },
-            });
+                // Polly disposes the failed response before the next attempt (verified by a test).
+                return ValueTask.CompletedTask;
+            };
+            builder.AddRetry(retry);
         }
 
         builder.AddTimeout(settings.AttemptTimeout);
         pipeline = builder.Build();
     }
 
+    /// <summary>
+    /// The backoff every retry in the engine shares: jittered exponential from <see cref="RetrySettings.RetryDelay"/>,
+    /// growth capped at two minutes (or the delay asked for, if longer), <see cref="RetrySettings.MaxRetries"/> retries.
+    /// </summary>
+    internal static RetryStrategyOptions<T> Backoff<T>(RetrySettings settings) => new()
+    {
+        MaxRetryAttempts = Math.Max(settings.MaxRetries, 1),
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        Delay = settings.RetryDelay,
+        MaxDelay = settings.RetryDelay > TimeSpan.FromMinutes(2) ? settings.RetryDelay : TimeSpan.FromMinutes(2),
+    };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (!request.Options.TryGetValue(IngestRequestAttempts.MaxKey, out _))
+        {
+            request.Options.Set(IngestRequestAttempts.MaxKey, request.IsIdempotent() ? settings.MaxRetries + 1 : 1);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
@@ -64,12 +97,19 @@ internal sealed class ResilienceHandler : DelegatingHandler
             return await pipeline.ExecuteAsync(
                 async ctx =>
                 {
-                    var response = await base.SendAsync(request, ctx.CancellationToken).ConfigureAwait(false);
+                    // A fresh message per attempt: nothing the previous send did to its message (headers added by
+                    // the handlers below, a consumed body, the "sent" mark) carries over.
+                    var attempt = RequestCloner.Clone(request);
+                    var response = await base.SendAsync(attempt, ctx.CancellationToken).ConfigureAwait(false);
                     // The answers are small JSON documents: reading them inside the attempt puts a stalled body under
                     // the same timeout and retry as stalled headers.
                     return request.IsStreamed() ? response : await BufferAsync(response, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex) when (context.Properties.TryGetValue(OverallExpiredKey, out var expired) && expired)
+        {
+            throw new TimeoutRejectedException(string.Format(Messages.OverallTimeoutReached, overallLimit.TotalSeconds, request.AttemptsOf()), overallLimit, ex);
         }
         finally
         {

@@ -9,6 +9,9 @@ public sealed class IngestBatch
     public bool MultiLineJson { get; init; }
     public BatchStatus Status { get; init; }
     public DateTimeOffset? Created { get; init; }
+
+    /// <summary>The unique id the batch was created with (the caller's, or one the client generated).</summary>
+    public string? ExternalId { get; init; }
     public IngestPlatform Platform { get; init; } = IngestPlatform.Aep;
 
     /// <summary>The batch id under the name the batch cmdlets bind by property name.</summary>

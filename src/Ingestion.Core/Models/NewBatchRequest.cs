@@ -12,4 +12,10 @@ public sealed class NewBatchRequest
     public string ReplayReason { get; init; } = "replace";
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Tags { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public bool ErrorDiagnostics { get; init; }
+
+    /// <summary>
+    /// The caller's own unique id for the batch. When null the client generates one: it is how a create whose answer
+    /// was lost is found again in the Catalog instead of being sent twice.
+    /// </summary>
+    public string? ExternalId { get; init; }
 }

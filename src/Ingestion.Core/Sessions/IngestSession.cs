@@ -40,8 +40,8 @@ public sealed partial class IngestSession : IDisposable
         { Timeout = Timeout.InfiniteTimeSpan };
 
         var connection = new PlatformConnection(platformHttp, endpoint);
-        Batches = new BatchIngestionClient(connection);
         Catalog = new CatalogClient(connection, options.TimeProvider);
+        Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider);
         Schemas = new SchemaRegistryClient(connection, Catalog);
         DataAccess = new DataAccessClient(connection);
     }

@@ -12,6 +12,14 @@ public sealed class RetrySettings
     /// <summary>Time allowed for one attempt of one request (uploads get it per attempt too).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Time allowed for one call in all: every attempt and every wait between them. Never shorter than one attempt
+    /// (<see cref="AttemptTimeout"/> wins when it is longer). File uploads (a whole small file, or one chunk of a large
+    /// one) are exempt: each of their attempts is bounded by <see cref="AttemptTimeout"/>, and a large body on a slow
+    /// link may rightly need longer than any fixed limit for the call.
+    /// </summary>
+    public TimeSpan OverallTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Refuses values the retry machinery cannot honour, naming the setting to change.</summary>
     internal void Validate()
     {
@@ -28,6 +36,11 @@ public sealed class RetrySettings
         if (AttemptTimeout < MinAttemptTimeout || AttemptTimeout > Limit)
         {
             throw Invalid(string.Format(Messages.AttemptTimeoutOutOfRange, AttemptTimeout), AttemptTimeout);
+        }
+
+        if (OverallTimeout < MinAttemptTimeout || OverallTimeout > Limit)
+        {
+            throw Invalid(string.Format(Messages.OverallTimeoutOutOfRange, OverallTimeout), OverallTimeout);
         }
     }
 

@@ -74,6 +74,11 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [ValidateRange(1, 86_400)]
     public int TimeoutSec { get; set; } = (int)new RetrySettings().AttemptTimeout.TotalSeconds;
 
+    /// <summary>Time allowed for one call in all, its retries and waits included; never less than one attempt; file uploads are exempt.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 86_400)]
+    public int OverallTimeoutSec { get; set; } = (int)new RetrySettings().OverallTimeout.TotalSeconds;
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -99,6 +104,7 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
                 MaxRetries = MaxRetries,
                 RetryDelay = RetryDelay,
                 AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                OverallTimeout = TimeSpan.FromSeconds(OverallTimeoutSec),
             },
         };
 

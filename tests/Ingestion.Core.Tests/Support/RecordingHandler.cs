@@ -23,6 +23,7 @@ internal sealed class RecordingHandler : DelegatingHandler
 {
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
     private readonly ConcurrentQueue<string> issuedTokens = new();
+    private readonly ConcurrentQueue<HttpRequestMessage> messages = new();
 
     public RecordingHandler()
         : base(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(2) })
@@ -36,6 +37,9 @@ internal sealed class RecordingHandler : DelegatingHandler
     public Action<HttpRequestMessage>? BeforeSend { get; set; }
 
     public IReadOnlyList<RecordedRequest> Requests => requests.ToArray();
+
+    /// <summary>The message objects themselves, in the order they arrived, to tell attempts apart by identity.</summary>
+    public IReadOnlyList<HttpRequestMessage> Messages => messages.ToArray();
 
     public IReadOnlyList<RecordedRequest> PlatformRequests => Requests.Where(r => !r.IsIms).ToArray();
 
@@ -52,6 +56,7 @@ internal sealed class RecordingHandler : DelegatingHandler
     {
         var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
         requests.Enqueue(new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), headers));
+        messages.Enqueue(request);
 
         if (Intercept is { } intercept)
         {
@@ -78,6 +83,10 @@ internal sealed class RecordingHandler : DelegatingHandler
 
         return response;
     }
+
+    /// <summary>Sends the request on to the network, for an <see cref="Intercept"/> that wants the real answer first.</summary>
+    public Task<HttpResponseMessage> PassOnAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
 
     public static HttpResponseMessage Respond(HttpStatusCode status, string? json = null, Action<HttpResponseMessage>? configure = null)
     {
