@@ -1,4 +1,5 @@
 using Ingestion.Emulator.Config;
+using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Hosting;
 using Ingestion.Emulator.Ims;
 using Ingestion.Emulator.Processing;
@@ -95,6 +96,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             var batches = BatchStore.Load(layout, logger);
             processor = new BatchProcessor(
                 layout, batches, datasets, schemas, options.TimeProvider, options.ProcessingDelay, loggerFactory.CreateLogger<BatchProcessor>());
+            var faults = new FaultInjector(options.Faults ?? config.Faults ?? FaultOptions.None, loggerFactory.CreateLogger("Ingestion.Emulator.Faults"));
             var emulator = new EmulatorContext
             {
                 Options = options,
@@ -104,12 +106,13 @@ public sealed class EmulatorHost : IAsyncDisposable
                 Datasets = datasets,
                 Batches = batches,
                 Processor = processor,
+                Faults = faults,
             };
 
             await ConfigApplier.ApplyAsync(emulator, config, configPath, logger, ct);
 
             Uri? endpoint = null;
-            var tokens = new TokenStore(options.TimeProvider, options.TokenLifetime);
+            var tokens = new TokenStore(options.TimeProvider, options.TokenLifetime, faults);
             app = EmulatorApp.Build(emulator, tokens, loggerFactory, () => endpoint!);
             try
             {

@@ -23,6 +23,12 @@ public sealed class EmulatorOptions
     /// <summary>Null: the config file's credentials, else <see cref="EmulatorCredentials.Default"/>.</summary>
     public EmulatorCredentials? Credentials { get; init; }
 
+    /// <summary>
+    /// Faults to inject (5xx, 429, resets, slow and lost answers, early token expiry); null: the config file's
+    /// <c>faults</c>, else none. Changeable while running through <c>PUT /emulator/faults</c>.
+    /// </summary>
+    public FaultOptions? Faults { get; init; }
+
     /// <summary>A per-user folder, so every shell of one user finds the same emulator data.</summary>
     public static string DefaultDataDirectory => Shared.EmulatorFiles.DefaultDataDirectory;
 
@@ -50,5 +56,6 @@ public sealed class EmulatorOptions
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
         Credentials?.Validate("EmulatorOptions");
+        Faults?.Validate(nameof(Faults));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Http;
 using Ingestion.Emulator.Schemas;
 using Ingestion.Emulator.State;
@@ -7,18 +8,20 @@ using Ingestion.Emulator.State;
 namespace Ingestion.Emulator.Config;
 
 /// <summary>
-/// The optional config file: credentials to accept, and schemas and datasets that must exist.
+/// The optional config file: credentials to accept, schemas and datasets that must exist, and faults to inject.
 /// <code>
 /// { "credentials": { "clientId": "…", "clientSecret": "…", "organizationId": "…@AdobeOrg", "sandbox": "prod" },
 ///   "schemas":  [ { "title": "…", "type": "object", "properties": { … } } ],
-///   "datasets": [ { "id": "…", "name": "…", "schemaId": "&lt;$id, meta:altId or title&gt;", "tags": { … } } ] }
+///   "datasets": [ { "id": "…", "name": "…", "schemaId": "&lt;$id, meta:altId or title&gt;", "tags": { … } } ],
+///   "faults":   { "seed": 42, "serverErrorRate": 0.1, "throttleRate": 0.05, "retryAfterSeconds": 1, … } }
 /// </code>
 /// </summary>
-internal sealed record EmulatorConfig(EmulatorCredentials? Credentials, IReadOnlyList<JsonObject> Schemas, IReadOnlyList<ConfiguredDataset> Datasets)
+internal sealed record EmulatorConfig(
+    EmulatorCredentials? Credentials, IReadOnlyList<JsonObject> Schemas, IReadOnlyList<ConfiguredDataset> Datasets, FaultOptions? Faults = null)
 {
     public static EmulatorConfig Empty { get; } = new(null, [], []);
 
-    private static readonly HashSet<string> TopLevelKeys = ["credentials", "schemas", "datasets", "$schema"];
+    private static readonly HashSet<string> TopLevelKeys = ["credentials", "schemas", "datasets", "faults", "$schema"];
     private static readonly HashSet<string> CredentialKeys = ["clientId", "clientSecret", "organizationId", "sandbox"];
     private static readonly HashSet<string> DatasetKeys = ["id", "name", "schemaId", "tags", "description"];
 
@@ -52,13 +55,36 @@ internal sealed record EmulatorConfig(EmulatorCredentials? Credentials, IReadOnl
 
         foreach (var key in json.Select(p => p.Key).Where(k => !TopLevelKeys.Contains(k)))
         {
-            throw Invalid(path, $"has an unknown property '{key}'; expected credentials, schemas, datasets.");
+            throw Invalid(path, $"has an unknown property '{key}'; expected credentials, schemas, datasets, faults.");
         }
 
         return new EmulatorConfig(
             ParseCredentials(path, json["credentials"]),
             ParseSchemas(path, json["schemas"]),
-            ParseDatasets(path, json["datasets"]));
+            ParseDatasets(path, json["datasets"]),
+            ParseFaults(path, json["faults"]));
+    }
+
+    private static FaultOptions? ParseFaults(string path, JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonObject faults)
+        {
+            throw Invalid(path, "'faults' must be an object.");
+        }
+
+        try
+        {
+            return FaultSettings.FromJson(faults, "faults");
+        }
+        catch (ArgumentException ex)
+        {
+            throw Invalid(path, ex.Message, ex);
+        }
     }
 
     private static EmulatorCredentials? ParseCredentials(string path, JsonNode? node)

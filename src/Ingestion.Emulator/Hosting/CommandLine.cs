@@ -19,6 +19,23 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
           --token-lifetime SECONDS   Lifetime of issued access tokens (default 86399).
           --processing-delay MS      Time from a batch's COMPLETE to its final state (default 1000).
           --log-file PATH            After the ready line, write log lines to PATH instead of stdout.
+          --faults SPEC              Inject faults, e.g. "server-error=0.1,throttle=0.05,seed=42" (default: the
+                                     config file's "faults", else none). Keys, comma separated:
+                                       server-error=RATE    500/502/503 answers
+                                       throttle=RATE        429 answers with Retry-After
+                                       retry-after=SECONDS  their Retry-After (default 1; 0 allowed)
+                                       reset-request=RATE   connection reset after part of the request body
+                                       reset-response=RATE  connection reset after the headers and part of the answer
+                                       slow=RATE            answers held back by slow-delay first
+                                       slow-delay=DURATION  (default 15s)
+                                       lost=RATE            request performed, then the connection dropped unanswered
+                                       token-lifetime=DURATION|off  tokens refused (401) this long after issue
+                                       path=PREFIX          fault only paths under PREFIX (e.g. /data/foundation/import)
+                                       seed=N               PRNG seed (default 0)
+                                     RATE is 0 to 1 (0: off); DURATION is 500ms, 15s, 2m or bare seconds. Faults are
+                                     drawn from the seeded PRNG in request-arrival order: the same seed and the same
+                                     sequential requests give the same faults. /emulator/* is never faulted; IMS is.
+                                     GET/PUT /emulator/faults reads and replaces them while running (JSON, with counters).
           --detached                 Ignore Ctrl+C and the terminal closing; stop only on SIGTERM (for launchers).
           --help                     Show this text.
 
@@ -39,6 +56,7 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
         var tokenLifetime = defaults.TokenLifetime;
         var processingDelay = defaults.ProcessingDelay;
         var detached = false;
+        FaultOptions? faults = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -73,6 +91,9 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
                 case "--processing-delay":
                     processingDelay = TimeSpan.FromMilliseconds(ParseInt(arg, Value(), 0, int.MaxValue));
                     break;
+                case "--faults":
+                    faults = FaultOptions.Parse(Value());
+                    break;
                 case "--detached":
                     detached = true;
                     break;
@@ -103,6 +124,7 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
             ConfigPath = config,
             TokenLifetime = tokenLifetime,
             ProcessingDelay = processingDelay,
+            Faults = faults,
         };
         return new CommandLine(options, logFile, detached, Help: false);
     }

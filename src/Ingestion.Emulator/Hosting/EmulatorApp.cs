@@ -1,6 +1,7 @@
 using System.Net;
 using Ingestion.Emulator.Catalog;
 using Ingestion.Emulator.Export;
+using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Gateway;
 using Ingestion.Emulator.Http;
 using Ingestion.Emulator.Ims;
@@ -45,10 +46,14 @@ internal static class EmulatorApp
         builder.Services.AddSingleton(emulator);
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton(emulator.Credentials);
+        builder.Services.AddSingleton(emulator.Faults);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<RequestLogMiddleware>();
+
+        // Before error handling, so lost and cut-off answers hold whatever the rest of the pipeline wrote, errors included.
+        app.UseMiddleware<FaultInjectionMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<GatewayMiddleware>();
         app.UseMiddleware<FileUploadMiddleware>();
@@ -57,6 +62,7 @@ internal static class EmulatorApp
         var services = app.Services;
         var token = new TokenEndpoint(tokens, emulator.Credentials);
         var info = new InfoEndpoints(emulator, endpoint);
+        var faultControl = new FaultEndpoints(emulator.Faults);
         var batches = ActivatorUtilities.CreateInstance<BatchEndpoints>(services);
         var catalogBatches = new CatalogBatchEndpoints(emulator);
         var datasets = ActivatorUtilities.CreateInstance<DatasetEndpoints>(services);
@@ -65,6 +71,8 @@ internal static class EmulatorApp
 
         app.MapGet("/", info.RootAsync);
         app.MapGet("/emulator/health", info.HealthAsync);
+        app.MapGet("/emulator/faults", faultControl.GetAsync);
+        app.MapPut("/emulator/faults", faultControl.PutAsync);
         app.MapPost("/ims/token/v3", token.HandleAsync);
 
         app.MapPost("/data/foundation/import/batches", batches.CreateAsync);

@@ -1,3 +1,4 @@
+using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Processing;
 using Ingestion.Emulator.Schemas;
 using Ingestion.Emulator.Storage;
@@ -14,6 +15,7 @@ internal sealed class EmulatorContext
     public required DatasetStore Datasets { get; init; }
     public required BatchStore Batches { get; init; }
     public required BatchProcessor Processor { get; init; }
+    public required FaultInjector Faults { get; init; }
 
     public TimeProvider Time => Options.TimeProvider;
 

@@ -44,6 +44,9 @@ internal sealed class InfoEndpoints(EmulatorContext emulator, Func<Uri> endpoint
               GET  {{url}}data/foundation/catalog/dataSets
               GET  {{url}}data/foundation/schemaregistry/tenant/schemas
               GET  {{url}}emulator/health
+              GET  {{url}}emulator/faults                       (fault injection settings and counters; PUT to change them)
+
+            Fault injection: {{(emulator.Faults.Options == FaultOptions.None ? "none" : emulator.Faults.Options.ToString())}}
 
             Built-in schemas: {{string.Join(", ", emulator.Schemas.All.Where(s => s.BuiltIn).Select(s => s.Id))}}
 

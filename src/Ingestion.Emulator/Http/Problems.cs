@@ -66,4 +66,9 @@ internal static class Problems
         new(404, "EMULATOR-0404-404", "Not Found", $"The emulator has no endpoint for {method} {path}.");
     public static ServiceException MethodNotAllowed(string method, string path) =>
         new(405, "EMULATOR-0405-405", "Method Not Allowed", $"{path} does not accept {method}.");
+
+    // The emulator's own control routes (/emulator/…)
+    public static ServiceException InvalidFaultSettings(string detail) => new(400, "EMULATOR-1001-400", "Bad Request", detail);
+    public static ServiceException FaultControlForbidden() =>
+        new(403, "EMULATOR-1002-403", "Forbidden", "Fault injection can only be changed from the machine the emulator runs on (127.0.0.1).");
 }

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.State;
 
 namespace Ingestion.Emulator.Ims;
 
 /// <summary>
 /// Issued access tokens, in memory only: after a restart clients get 401013 and fetch a new token,
-/// which is exactly what they must handle against the real service when a token expires.
+/// which is exactly what they must handle against the real service when a token expires. The token-lifetime
+/// fault (<see cref="FaultOptions.TokenLifetime"/>) makes tokens expire earlier than <c>expires_in</c> said.
 /// </summary>
-internal sealed class TokenStore(TimeProvider time, TimeSpan lifetime)
+internal sealed class TokenStore(TimeProvider time, TimeSpan lifetime, FaultInjector? faults = null)
 {
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
 
@@ -25,7 +27,7 @@ internal sealed class TokenStore(TimeProvider time, TimeSpan lifetime)
         }
 
         var accessToken = Ids.NewAccessToken();
-        _tokens[accessToken] = new IssuedToken(clientId, now + lifetime);
+        _tokens[accessToken] = new IssuedToken(clientId, now, now + lifetime);
         return accessToken;
     }
 
@@ -37,14 +39,23 @@ internal sealed class TokenStore(TimeProvider time, TimeSpan lifetime)
             return null;
         }
 
-        if (issued.ExpiresAt <= time.GetUtcNow())
+        var now = time.GetUtcNow();
+        if (issued.ExpiresAt <= now)
         {
             _tokens.TryRemove(accessToken, out _);
+            return null;
+        }
+
+        // Removed like a real expiry, so turning the fault off later does not bring the token back.
+        if (faults?.Options.TokenLifetime is { } faultLifetime && issued.IssuedAt + faultLifetime <= now)
+        {
+            _tokens.TryRemove(accessToken, out _);
+            faults.TokenExpired(now - issued.IssuedAt, faultLifetime);
             return null;
         }
 
         return issued.ClientId;
     }
 
-    private sealed record IssuedToken(string ClientId, DateTimeOffset ExpiresAt);
+    private sealed record IssuedToken(string ClientId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
 }

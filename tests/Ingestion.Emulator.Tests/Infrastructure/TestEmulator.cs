@@ -36,7 +36,8 @@ public sealed class TestEmulator : IAsyncDisposable
         TimeSpan? processingDelay = null,
         TimeProvider? time = null,
         TimeSpan? tokenLifetime = null,
-        string? configPath = null)
+        string? configPath = null,
+        FaultOptions? faults = null)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var host = await EmulatorHost.StartAsync(new EmulatorOptions
@@ -46,8 +47,24 @@ public sealed class TestEmulator : IAsyncDisposable
             TimeProvider = time ?? TimeProvider.System,
             TokenLifetime = tokenLifetime ?? TimeSpan.FromSeconds(86399),
             ConfigPath = configPath,
+            Faults = faults,
         });
         return new TestEmulator(host, owned);
+    }
+
+    /// <summary><c>PUT /emulator/faults</c>; returns the answer's status and body.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> SetFaultsAsync(string json)
+    {
+        using var response = await Http.PutAsync("emulator/faults", new StringContent(json, Encoding.UTF8, "application/json"));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary><c>GET /emulator/faults</c>: settings and counters.</summary>
+    public async Task<JsonNode> GetFaultsAsync()
+    {
+        using var response = await Http.GetAsync("emulator/faults");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
     public async Task<string> GetTokenAsync()
