@@ -8,7 +8,8 @@ internal static partial class Messages
     public const string ImsRefused = "Adobe IMS refused the credentials of client id '{0}' (HTTP {1}): {2}: {3}";
     public const string ImsRefusedAction = "Check the client id, client secret and scopes of the OAuth Server-to-Server credential in Adobe Developer Console.";
     public const string ImsFailed = "Adobe IMS could not issue a token for client id '{0}' (HTTP {1}): {2}: {3}";
-    public const string ImsUnexpectedAnswer = "Adobe IMS at {0} answered without a usable access_token and expires_in.";
+    public const string ImsUnexpectedAnswer = "Adobe IMS at {0} answered {1} without a usable access_token and expires_in: is it the IMS endpoint (-ImsEndpoint, -Endpoint)?";
+    public const string NoContentType = "a body without a content type";
     public const string TokenRenewedAfter401 = "The platform refused the access token (401); fetched a new one and sent the request again.";
 
     public const string Retrying = "{0} {1} failed ({2}); attempt {3} of {4} in {5:0.0} s.";
@@ -35,7 +36,7 @@ internal static partial class Messages
     public const string SandboxLowercase = "Sandbox '{0}' is not a valid sandbox name: AEP sandbox names are lowercase letters, digits and hyphens (for example 'prod').";
 
     public const string RemoteNameEmpty = "The remote file name is empty.";
-    public const string RemoteNameTooLong = "The remote file name is {0} characters long; at most {1} are allowed.";
+    public const string RemoteNameTooLong = "The remote file name '{2}…' is {0} characters long; at most {1} are allowed.";
     public const string RemoteNameBadSegment = "The remote file name '{0}' has an empty, '.' or '..' folder segment; use forward slashes between non-empty folder names.";
     public const string RemoteNameControlChar = "The remote file name '{0}' contains a control character (code {1}).";
     public const string RemoteNameBackslash = "The remote file name '{0}' contains a backslash; separate folders with '/'.";
@@ -63,6 +64,7 @@ internal static partial class Messages
     public const string BatchReconciled = "Creating a batch for dataset '{0}' may not have been answered; the Catalog holds batch '{1}' with externalId '{2}', so it was reconciled to that batch instead of creating another.";
     public const string OpFindBatchByExternalId = "Looking up the batch with externalId '{0}'";
     public const string UnexpectedBody = "{0}: the service answered HTTP {1} with a body that is not what the API documents.";
+    public const string UnexpectedBodyFrom = "{0}: {2} answered HTTP {1} with {3}, not the JSON the API documents: is -Endpoint the platform's?";
     public const string BatchMissingFromCatalog = "Catalog answered for batch '{0}' without that batch in the response.";
     public const string WaitTimedOut = "Batch '{0}' is still '{1}' after {2:0} seconds.";
     public const string WaitOptionsInvalid = "Wait intervals must be positive and Growth at least 1.";

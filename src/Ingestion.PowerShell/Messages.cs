@@ -4,6 +4,8 @@ namespace Ingestion.PowerShell;
 internal static partial class Messages
 {
     // Sessions.
+    public const string SessionClosed = "The session '{0}' was closed by Disconnect-IngestService. Run Connect-IngestService again and use the session it returns.";
+    public const string EmptyFileNotSent = "'{0}' is empty and was not sent to batch '{1}': AEP fails a batch that holds an empty file.";
     public const string NoSession = "There is no connection to a platform. Run Connect-IngestService first (for a local try: Start-IngestEmulator | Connect-IngestService), or pass -Session.";
     public const string Connected = "Connected: {0}.";
     public const string Disconnected = "Disconnected: {0}.";

@@ -20,7 +20,7 @@ public static class RemotePath
 
         if (remoteName.Length > MaxLength)
         {
-            throw Invalid(string.Format(Messages.RemoteNameTooLong, remoteName.Length, MaxLength), remoteName);
+            throw Invalid(string.Format(Messages.RemoteNameTooLong, remoteName.Length, MaxLength, remoteName[..40]), remoteName);
         }
 
         foreach (var c in remoteName)

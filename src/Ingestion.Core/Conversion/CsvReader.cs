@@ -408,7 +408,7 @@ public sealed class CsvReader : IDisposable
         catch (DecoderFallbackException ex)
         {
             // Transcoding from a legacy encoding met bytes that encoding does not define.
-            throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.CsvUndecodable, source, nextLine, ex.Message), ex) { Target = source };
+            throw new IngestionException(IngestErrorKind.InvalidData, string.Format(Messages.CsvUndecodable, source, nextLine, ex.Message), ex) { Target = source };
         }
 
         if (read == 0)
@@ -464,5 +464,6 @@ public sealed class CsvReader : IDisposable
         validEnd = safeEnd;
     }
 
-    private IngestionException Error(string message) => new(IngestErrorKind.InvalidArgument, message) { Target = source };
+    // The file's content is malformed: InvalidData, like a value that does not fit its field.
+    private IngestionException Error(string message) => new(IngestErrorKind.InvalidData, message) { Target = source };
 }

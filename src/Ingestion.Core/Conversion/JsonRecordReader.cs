@@ -322,6 +322,7 @@ public sealed class JsonRecordReader : IDisposable
         return true;
     }
 
+    // The file's content is malformed: InvalidData, like a value that does not fit its field.
     private IngestionException Error(string message, Exception? inner = null) =>
-        new(IngestErrorKind.InvalidArgument, message, inner) { Target = source };
+        new(IngestErrorKind.InvalidData, message, inner) { Target = source };
 }

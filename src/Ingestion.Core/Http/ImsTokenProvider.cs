@@ -86,7 +86,7 @@ internal sealed class ImsTokenProvider(HttpClient imsClient, Uri imsEndpoint, st
                 throw ImsError(response, body);
             }
 
-            return ParseToken(body, requested);
+            return ParseToken(body, requested, response.Content.Headers.ContentType?.MediaType);
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed class ImsTokenProvider(HttpClient imsClient, Uri imsEndpoint, st
         };
     }
 
-    private AccessToken ParseToken(string body, DateTimeOffset requested)
+    private AccessToken ParseToken(string body, DateTimeOffset requested, string? mediaType)
     {
         try
         {
@@ -131,7 +131,7 @@ internal sealed class ImsTokenProvider(HttpClient imsClient, Uri imsEndpoint, st
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.ImsUnexpectedAnswer, imsEndpoint.GetLeftPart(UriPartial.Authority)), ex);
+            throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.ImsUnexpectedAnswer, imsEndpoint.GetLeftPart(UriPartial.Authority), mediaType ?? Messages.NoContentType), ex);
         }
     }
 }

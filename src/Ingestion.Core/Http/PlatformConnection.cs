@@ -61,7 +61,9 @@ internal sealed class PlatformConnection(HttpClient http, Uri platformEndpoint)
             }
             catch (JsonException ex)
             {
-                throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBody, operation, (int)response.StatusCode), ex)
+                var from = response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority) ?? Endpoint.GetLeftPart(UriPartial.Authority);
+                var mediaType = response.Content.Headers.ContentType?.MediaType ?? Messages.NoContentType;
+                throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBodyFrom, operation, (int)response.StatusCode, from, mediaType), ex)
                 {
                     StatusCode = response.StatusCode,
                     RequestId = ServiceErrorReader.RequestIdOf(response),

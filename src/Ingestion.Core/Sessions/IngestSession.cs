@@ -57,6 +57,9 @@ public sealed partial class IngestSession : IDisposable
     public DateTimeOffset Connected { get; }
     public DateTimeOffset? TokenExpires => tokens.Expires;
 
+    /// <summary>True once Dispose (Disconnect-IngestService) closed the session: it cannot send anything any more.</summary>
+    public bool IsClosed { get; private set; }
+
     public BatchIngestionClient Batches { get; }
     public CatalogClient Catalog { get; }
     public SchemaRegistryClient Schemas { get; }
@@ -99,6 +102,7 @@ public sealed partial class IngestSession : IDisposable
 
     public void Dispose()
     {
+        IsClosed = true;
         platformHttp.Dispose();
         imsHttp.Dispose();
     }

@@ -159,13 +159,20 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 {
                     sent = TryConvertAndSend(session, file, remoteName, progress, sentBefore, out result);
                 }
+                else if (file.Length == 0)
+                {
+                    // AEP fails the whole batch over an empty file: refuse it here, where the file is still named.
+                    WriteError(ErrorMapper.Create(ErrorIds.InvalidData, ErrorCategory.InvalidData, string.Format(Messages.EmptyFileNotSent, file.FullName, BatchId), file.FullName));
+                    sent = false;
+                    result = null;
+                }
                 else
                 {
                     progress.StartFile(file.FullName, file.Length, sentBefore);
                     sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, Upload, progress, token), file.FullName, out result, BatchIsUnusable);
                 }
 
-                Bridge.Complete(this, ProgressActivity.SendFile, progress.FileActivity, ProgressActivity.SendFiles);
+                progress.CompleteFile(this);
                 sentBefore += file.Length;
                 if (!sent)
                 {
@@ -220,12 +227,17 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 Mapping = MappingParameter.Read(Mapping),
             };
             var converting = new ConversionProgressReporter(Bridge, file.FullName, ProgressActivity.SendFiles);
-            if (!TryRun(token => (Task<ParquetConversionResult>)(conversion = ParquetConverter.ConvertFileAsync(file.FullName, parquet, null, options, converting, token)), file.FullName, out var converted))
+            var convertedOk = TryRun(token => (Task<ParquetConversionResult>)(conversion = ParquetConverter.ConvertFileAsync(file.FullName, parquet, null, options, converting, token)), file.FullName, out var converted);
+            if (!Stopping)
+            {
+                Bridge.Complete(this, ProgressActivity.Convert, converting.Activity, ProgressActivity.SendFiles);
+            }
+
+            if (!convertedOk || converted is null)
             {
                 return false;
             }
 
-            Bridge.Complete(this, ProgressActivity.Convert, converting.Activity, ProgressActivity.SendFiles);
             foreach (var warning in converted.Warnings)
             {
                 WriteWarning(warning);
@@ -283,9 +295,16 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
     }
 
-    /// <summary>The service refusing the batch itself (gone, or no longer loading) fails every further file: stop.</summary>
-    private static bool BatchIsUnusable(Exception exception) =>
-        exception is IngestionException { StatusCode: not null, Kind: IngestErrorKind.NotFound or IngestErrorKind.InvalidState };
+    /// <summary>
+    /// The service refusing the batch itself (gone, or no longer loading), or a batch or dataset id refused before
+    /// it was sent (blank, not an id), fails every further file: stop.
+    /// </summary>
+    private bool BatchIsUnusable(Exception exception) => exception switch
+    {
+        IngestionException { StatusCode: not null, Kind: IngestErrorKind.NotFound or IngestErrorKind.InvalidState } => true,
+        IngestionException { StatusCode: null, Kind: IngestErrorKind.InvalidArgument, Target: string id } => id == BatchId || id == DatasetId,
+        _ => false,
+    };
 
     private void CheckName(int fileCount)
     {

@@ -27,6 +27,18 @@ internal sealed class FileTransferProgress(PipelineBridge bridge, string batchId
         Report(new TransferProgress(path, 0, length));
     }
 
+    /// <summary>Ends the current file's child bar, if it was started: a file whose conversion failed never was.</summary>
+    public void CompleteFile(Cmdlet cmdlet)
+    {
+        if (FileActivity.Length == 0)
+        {
+            return;
+        }
+
+        bridge.Complete(cmdlet, ProgressActivity.SendFile, FileActivity, ProgressActivity.SendFiles);
+        FileActivity = string.Empty;
+    }
+
     public void Report(TransferProgress value)
     {
         var sent = bytesBefore + value.BytesSent;

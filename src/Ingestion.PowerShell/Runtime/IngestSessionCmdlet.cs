@@ -24,6 +24,11 @@ public abstract class IngestSessionCmdlet : IngestCmdlet
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.NoSession, ErrorCategory.ConnectionError, Messages.NoSession, null));
         }
 
+        if (resolved!.IsClosed)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.NoSession, ErrorCategory.ConnectionError, string.Format(Messages.SessionClosed, resolved), resolved));
+        }
+
         return resolved!;
     }
 

@@ -122,7 +122,7 @@ public class CsvReaderTests
 
         var ex = Assert.Throws<IngestionException>(() => ReadAll(bytes));
 
-        Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
+        Assert.Equal(IngestErrorKind.InvalidData, ex.Kind);
         Assert.Contains("line 3", ex.Message);
         Assert.Contains("-Encoding", ex.Message);
         Assert.Equal("test.csv", ex.Target);

@@ -83,7 +83,7 @@ public class JsonRecordReaderTests
     {
         var ex = Assert.Throws<IngestionException>(() => ReadAll("""[{"a":1}]""", JsonLayout.Lines));
 
-        Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
+        Assert.Equal(IngestErrorKind.InvalidData, ex.Kind);
         Assert.Contains("-MultiLineJson", ex.Message);
     }
 
