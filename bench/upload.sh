@@ -77,6 +77,7 @@ for mib in ${sizes//,/ }; do
   ours_run() {
     local line
     settle
+    cat "$file" >/dev/null  # what this run reads, in the page cache, as curl's chunks are for its runs
     line=$($bench upload "$file" --endpoint "$endpoint" --client-id "$client_id" --client-secret "$client_secret" --org "$org" --sandbox "$sandbox" \
       --chunk-size "$chunk" --throttle "$1" ${dataset:+--dataset "$dataset"})
     echo "ingestion x$1 $mib MiB: $line" >&2
@@ -117,6 +118,7 @@ for mib in ${sizes//,/ }; do
     run_curl() {
       local parallel=$1 batch url
       settle
+      cat "$parts"/* >/dev/null
       batch=$(new_batch "$dataset")
       url="$import/batches/$batch/datasets/$dataset/files/data.parquet"
       local t0 t1

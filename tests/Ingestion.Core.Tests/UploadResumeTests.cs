@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
 using Ingestion.Core.Tests.Support;
 using Ingestion.Core.Uploads;
@@ -45,6 +46,31 @@ public class UploadResumeTests
         Assert.Equal(initializes, handler.Requests.Count(r => r.Uri.Query.Contains("INITIALIZE", StringComparison.Ordinal)));
         Assert.Equal(Sha256(local), Sha256(Assert.Single(emulator.StoredFiles(batch.Id)).FullPath));
         Assert.Empty(UploadJournal.List(options.JournalFolder));
+    }
+
+    [Fact]
+    public async Task A_second_upload_of_the_same_target_is_refused_while_the_first_holds_it_and_nothing_is_sent()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler);
+        using var dir = new TempDirectory();
+        var options = Options(dir);
+        var (batch, local) = await NewFileAsync(session, dir);
+        var sent = handler.Requests.Count;
+
+        using (UploadJournal.TryLock(options.JournalFolder!, batch.Id, batch.DatasetId, "data.parquet"))
+        {
+            var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "data.parquet", options, null, CancellationToken.None));
+            Assert.Equal(IngestErrorKind.InvalidState, ex.Kind);
+            Assert.Contains("already being uploaded", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(batch.Id, ex.Message, StringComparison.Ordinal);
+            Assert.Equal(sent, handler.Requests.Count);
+        }
+
+        await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "data.parquet", options, null, CancellationToken.None);
+        Assert.Equal(Sha256(local), Sha256(Assert.Single(emulator.StoredFiles(batch.Id)).FullPath));
+        Assert.Empty(Directory.GetFiles(options.JournalFolder!));
     }
 
     [Fact]
@@ -106,7 +132,7 @@ public class UploadResumeTests
         var chunks = new SortedDictionary<int, string>();
         for (var i = 0; i < Chunks; i++)
         {
-            chunks[i] = Convert.ToHexString(SHA256.HashData(bytes.AsSpan(i * Chunk, Math.Min(Chunk, Size - (i * Chunk))))).ToLowerInvariant();
+            chunks[i] = XxHash64.HashToHex(bytes.AsSpan(i * Chunk, Math.Min(Chunk, Size - (i * Chunk))));
         }
 
         UploadJournal.Write(options.JournalFolder!, new JournalState

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Http;
@@ -271,6 +270,8 @@ public sealed class BatchIngestionClient
     private async Task UploadInChunksAsync(string batchId, string datasetId, string remoteName, string path, string fullPath, string localPath, long length, UploadOptions options, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var folder = options.JournalFolder ?? UploadJournal.DefaultFolder;
+        using var exclusive = UploadJournal.TryLock(folder, batchId, datasetId, remoteName)
+            ?? throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.UploadInProgressElsewhere, localPath, remoteName, batchId)) { Target = localPath };
         var lastWrite = File.GetLastWriteTimeUtc(fullPath);
         var chunkCount = (int)((length + options.ChunkSize - 1) / options.ChunkSize);
         var previous = UploadJournal.Read(folder, batchId, datasetId, remoteName);
@@ -434,21 +435,21 @@ public sealed class BatchIngestionClient
 
     private static async Task<string> HashChunkAsync(string fullPath, long offset, long count, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        using var handle = FileUploadContent.OpenHandle(fullPath);
+        var hash = new XxHash64();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             var remaining = count;
             while (remaining > 0)
             {
-                var read = await RandomAccess.ReadAsync(stream.SafeFileHandle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), offset + (count - remaining), cancellationToken).ConfigureAwait(false);
+                var read = await RandomAccess.ReadAsync(handle, buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), offset + (count - remaining), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
-                hash.AppendData(buffer, 0, read);
+                hash.Append(buffer.AsSpan(0, read));
                 remaining -= read;
             }
         }
@@ -457,7 +458,7 @@ public sealed class BatchIngestionClient
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        return hash.ToHex();
     }
 
     /// <summary>What the service holds of an upload (HEAD); null when it has no such upload in progress or done.</summary>
@@ -476,7 +477,7 @@ public sealed class BatchIngestionClient
         }
     }
 
-    /// <summary>Sends one chunk; returns the SHA-256 of the bytes the service accepted, for the journal.</summary>
+    /// <summary>Sends one chunk; returns the hash of the bytes the service accepted, for the journal.</summary>
     private async Task<string> SendChunkAsync(string batchId, string path, string fullPath, string localPath, long offset, long count, long length, CancellationToken cancellationToken)
     {
         var content = new FileRangeContent(fullPath, offset, count, length);
@@ -488,7 +489,7 @@ public sealed class BatchIngestionClient
         var operation = string.Format(Messages.OpUploadChunk, localPath, offset, offset + count - 1, batchId);
         using var response = await connection.SendAsync(message, operation, localPath, cancellationToken).ConfigureAwait(false);
         // Accepted before the body was read (an empty chunk): hash what the range holds instead.
-        return content.Sha256 ?? await HashChunkAsync(fullPath, offset, count, cancellationToken).ConfigureAwait(false);
+        return content.Hash ?? await HashChunkAsync(fullPath, offset, count, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Signals that all files are uploaded. The service documents this as safe to repeat.</summary>

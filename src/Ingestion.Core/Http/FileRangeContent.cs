@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Ingestion.Core.Errors;
+using Ingestion.Core.Uploads;
 
 namespace Ingestion.Core.Http;
 
@@ -19,7 +19,6 @@ internal sealed class FileRangeContent : HttpContent
     private readonly long offset;
     private readonly long length;
     private readonly long fileLength;
-    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public FileRangeContent(string path, long offset, long length, long fileLength)
     {
@@ -33,8 +32,8 @@ internal sealed class FileRangeContent : HttpContent
         Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + length - 1, fileLength);
     }
 
-    /// <summary>Lower-case hex SHA-256 of the bytes of the last complete send; null before one.</summary>
-    public string? Sha256 { get; private set; }
+    /// <summary>The XXH64 (hex) of the bytes of the last complete send, for the journal; null before one.</summary>
+    public string? Hash { get; private set; }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -50,9 +49,9 @@ internal sealed class FileRangeContent : HttpContent
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(BufferSize, Math.Max(length, 1)));
-        Sha256 = null;
-        // A retried send starts the hash over: only a complete send names the bytes the service holds.
-        hash.GetHashAndReset();
+        Hash = null;
+        // Each send hashes afresh: only a complete send names the bytes the service holds.
+        var hash = new XxHash64();
         try
         {
             long sent = 0;
@@ -66,12 +65,12 @@ internal sealed class FileRangeContent : HttpContent
 
                 // Hashing overlaps the send: both only read the buffer, and the next read waits for both.
                 var write = stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                hash.AppendData(buffer, 0, read);
+                hash.Append(buffer.AsSpan(0, read));
                 await write.ConfigureAwait(false);
                 sent += read;
             }
 
-            Sha256 = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+            Hash = hash.ToHex();
         }
         finally
         {
@@ -81,16 +80,6 @@ internal sealed class FileRangeContent : HttpContent
 
     private IngestionException Changed(long current) =>
         new(IngestErrorKind.InvalidArgument, string.Format(Messages.FileChangedDuringUpload, path, fileLength, current)) { Target = path };
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            hash.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 
     protected override bool TryComputeLength(out long length)
     {

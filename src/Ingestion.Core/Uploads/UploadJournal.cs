@@ -9,7 +9,7 @@ namespace Ingestion.Core.Uploads;
 /// <summary>
 /// The journals of unfinished chunked uploads: one JSON file per (batch, dataset, remote name) in a per-user folder,
 /// written atomically (temporary file, then rename). A journal names the target and the local file and lists the
-/// chunks the service confirmed with a SHA-256 of each; it never holds credentials or tokens.
+/// chunks the service confirmed with an XXH64 of each; it never holds credentials or tokens.
 /// </summary>
 public static class UploadJournal
 {
@@ -74,10 +74,29 @@ public static class UploadJournal
         return Path.Combine(folder, Convert.ToHexString(key.AsSpan(0, 16)).ToLowerInvariant() + Extension);
     }
 
+    /// <summary>
+    /// Holds the upload of one target for this process until disposed: a second upload of the same file to the same
+    /// place (another shell, a second scheduled run) would interleave chunks and journal writes with this one. The lock
+    /// is an open file without sharing beside the journal, which the OS releases even when the process is killed.
+    /// </summary>
+    internal static IDisposable? TryLock(string folder, string batchId, string datasetId, string remoteName)
+    {
+        Directory.CreateDirectory(folder);
+        var file = Path.ChangeExtension(FileFor(folder, batchId, datasetId, remoteName), ".lock");
+        try
+        {
+            return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     internal static JournalState? Read(string folder, string batchId, string datasetId, string remoteName)
     {
         var state = Load(FileFor(folder, batchId, datasetId, remoteName));
-        return state is not null && state.BatchId == batchId && state.DatasetId == datasetId && state.RemoteName == remoteName ? state : null;
+        return state is not null && state.Version == JournalState.CurrentVersion && state.BatchId == batchId && state.DatasetId == datasetId && state.RemoteName == remoteName ? state : null;
     }
 
     internal static void Write(string folder, JournalState state)
@@ -127,7 +146,10 @@ public static class UploadJournal
 /// <summary>What a journal file holds.</summary>
 internal sealed record JournalState
 {
-    public int Version { get; init; } = 1;
+    /// <summary>2 since chunk hashes are XXH64; a journal of another version is not resumed from.</summary>
+    public int Version { get; init; } = CurrentVersion;
+
+    public const int CurrentVersion = 2;
 
     public required string BatchId { get; init; }
 
@@ -143,7 +165,7 @@ internal sealed record JournalState
 
     public long ChunkSize { get; init; }
 
-    /// <summary>Confirmed chunk index to the SHA-256 (hex) of its bytes.</summary>
+    /// <summary>Confirmed chunk index to the XXH64 (16 hex digits) of its bytes.</summary>
     public SortedDictionary<int, string> Chunks { get; init; } = [];
 
     public DateTimeOffset Updated { get; init; }
