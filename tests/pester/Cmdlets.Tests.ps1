@@ -61,6 +61,30 @@ Describe 'Start-IngestEmulator' {
         $again.ProcessId | Should -Be $emulator.ProcessId
         $warned | Should -HaveCount 1
     }
+
+    It 'starts an emulator that injects the -Faults asked for, which retries absorb' {
+        $flakyDir = Join-Path $TestDrive 'flaky'
+        $flaky = Start-IngestEmulator -DataDirectory $flakyDir -Faults 'server-error=0.5,throttle=0.2,retry-after=0,path=/data/foundation/catalog,seed=3'
+        try {
+            $session = $flaky | Connect-IngestService -MaxRetries 10 -RetryDelay 0.01 -PassThru
+            # Catalog reads are safe to repeat, so every one of them gets through.
+            1..8 | ForEach-Object { Get-IngestDataset -Session $session -ErrorVariable +failed }
+            $failed | Should -BeNullOrEmpty
+            $counters = (Invoke-RestMethod -Uri "$($flaky.Endpoint)emulator/faults").counters
+            $counters.serverError | Should -BeGreaterThan 0
+            $counters.throttle | Should -BeGreaterThan 0
+        }
+        finally {
+            $flaky | Stop-IngestEmulator -Confirm:$false
+            # Connecting made the flaky one the default session.
+            $script:emulator | Connect-IngestService
+        }
+    }
+
+    It 'stops with EmulatorStartFailed naming a -Faults key it does not know' {
+        { Start-IngestEmulator -DataDirectory (Join-Path $TestDrive 'bad-faults') -Faults 'server-error=0.1,sever-error=0.2' } |
+            Should -Throw -ErrorId 'EmulatorStartFailed,Ingestion.PowerShell.Commands.StartIngestEmulatorCommand' -ExpectedMessage '*sever-error*'
+    }
 }
 
 Describe 'Stop-IngestEmulator' {

@@ -20,6 +20,9 @@ public sealed class EmulatorLaunchOptions
     /// <summary>Null: the emulator's default (1 s from COMPLETE to the final state).</summary>
     public TimeSpan? ProcessingDelay { get; init; }
 
+    /// <summary>Faults to inject, in the emulator's <c>--faults</c> syntax (<c>server-error=0.1,throttle=0.05,seed=7</c>); null: none.</summary>
+    public string? Faults { get; init; }
+
     /// <summary>How long to wait for the emulator's ready line.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

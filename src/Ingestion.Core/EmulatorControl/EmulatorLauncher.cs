@@ -185,6 +185,12 @@ public static class EmulatorLauncher
             info.ArgumentList.Add(((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         }
 
+        if (!string.IsNullOrWhiteSpace(o.Faults))
+        {
+            info.ArgumentList.Add("--faults");
+            info.ArgumentList.Add(o.Faults);
+        }
+
         info.ArgumentList.Add("--log-file");
         info.ArgumentList.Add(Path.Combine(dataDirectory, LogFileName));
         info.ArgumentList.Add("--detached");

@@ -22,6 +22,11 @@ public sealed class StartIngestEmulatorCommand : IngestCmdlet
     [ValidateNotNullOrEmpty]
     public string? DataDirectory { get; set; }
 
+    /// <summary>Faults the emulator injects on purpose, to try a script against a flaky service (the emulator's <c>--faults</c> syntax).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Faults { get; set; }
+
     protected override void ProcessRecord()
     {
         var dataDirectory = DataDirectory is null
@@ -44,6 +49,7 @@ public sealed class StartIngestEmulatorCommand : IngestCmdlet
             Port = Port,
             DataDirectory = dataDirectory,
             EmulatorAssemblyPath = EmulatorAssemblyPath(),
+            Faults = Faults,
         };
         // Failing to start leaves nothing to connect to: the error ends the command.
         if (!TryRun(token => StartAsync(options, token), dataDirectory, out var outcome, static _ => true))
