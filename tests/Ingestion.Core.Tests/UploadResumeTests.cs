@@ -49,6 +49,34 @@ public class UploadResumeTests
     }
 
     [Fact]
+    public async Task Chunks_of_32_MB_are_in_the_journal_before_the_next_is_sent_so_a_killed_process_loses_none()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler);
+        using var dir = new TempDirectory();
+        const int big = 32 * 1024 * 1024;
+        var options = new UploadOptions { ChunkThreshold = 0, ChunkSize = big, ThrottleLimit = 1, JournalFolder = dir.File("journals") };
+        var bytes = new byte[(3 * big) + 5];
+        new Random(3).NextBytes(bytes);
+        var local = dir.Write("big.bin", bytes);
+        var batch = await session.NewBatchAsync((await session.ProfileDatasetAsync()).Id, IngestFormat.Parquet);
+
+        // What a SIGKILL just before each PATCH would leave behind.
+        var journaledAtPatch = new List<int>();
+        handler.BeforeSend = request =>
+        {
+            if (request.Method == HttpMethod.Patch)
+            {
+                journaledAtPatch.Add(UploadJournal.List(options.JournalFolder).SingleOrDefault()?.ChunksConfirmed ?? -1);
+            }
+        };
+        await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "big.parquet", options, null, CancellationToken.None);
+
+        Assert.Equal([0, 1, 2, 3], journaledAtPatch);
+    }
+
+    [Fact]
     public async Task A_second_upload_of_the_same_target_is_refused_while_the_first_holds_it_and_nothing_is_sent()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -17,6 +17,7 @@ public sealed class BatchIngestionClient
 
     private const string Base = "data/foundation/import/";
     private const string CreatePath = Base + "batches";
+    private const long JournalEveryBytes = 32 * 1024 * 1024;
     private readonly PlatformConnection connection;
     private readonly CatalogClient catalog;
     private readonly RetrySettings retry;
@@ -307,12 +308,15 @@ public sealed class BatchIngestionClient
 
         var gate = new object();
         var journalWritten = 0L;
+        var unjournaled = 0L;
         void SaveJournal(bool force)
         {
             lock (gate)
             {
-                // At most one write a second while chunks arrive; always on the way out.
-                if (!force && Stopwatch.GetElapsedTime(journalWritten) < TimeSpan.FromSeconds(1))
+                // A process killed outright (SIGKILL, power loss) resends what the journal does not list. Every chunk
+                // of 32 MB or more is written down as it is confirmed; smaller ones at least once a second, so tiny
+                // chunks do not turn into a file write each. Always on the way out.
+                if (!force && unjournaled < JournalEveryBytes && Stopwatch.GetElapsedTime(journalWritten) < TimeSpan.FromSeconds(1))
                 {
                     return;
                 }
@@ -330,6 +334,7 @@ public sealed class BatchIngestionClient
                     Updated = DateTimeOffset.UtcNow,
                 });
                 journalWritten = Stopwatch.GetTimestamp();
+                unjournaled = 0;
             }
         }
 
@@ -374,6 +379,7 @@ public sealed class BatchIngestionClient
                             {
                                 confirmedChunks[chunk] = hash;
                                 confirmed += count;
+                                unjournaled += count;
                                 progress?.Report(new TransferProgress(fullPath, confirmed, length));
                             }
 
