@@ -71,4 +71,7 @@ internal static partial class Messages
     public const string ProgressSendFileStatus = "{0} of {1}";
     public const string ProgressWaitActivity = "Waiting for batch '{0}'";
     public const string ProgressWaitStatus = "{0} after {1}";
+
+    public const string BatchNamesNoDataset = "The Catalog entry of batch '{0}' names no dataset; pass its dataset with -DatasetId.";
+    public const string DatasetOfBatch = "Batch '{0}' belongs to dataset '{1}' (from its Catalog entry).";
 }

@@ -132,6 +132,14 @@ Describe 'Send-IngestFile' {
             Should -Throw -ErrorId 'ParameterArgumentValidationError,Ingestion.PowerShell.Commands.SendIngestFileCommand'
     }
 
+    It 'reads the dataset from the batch when -DatasetId is not given, and stops at a batch that does not exist' {
+        $result = Send-IngestFile -BatchId $batch.Id -Path $profilesJson -Verbose 4>&1 | Group-Object { $_ -is [System.Management.Automation.VerboseRecord] } -AsHashTable -AsString
+        $result['False'].DatasetId | Should -Be $dataset.Id
+        @($result['True'] | Where-Object Message -Like "*belongs to dataset '$($dataset.Id)'*") | Should -HaveCount 1
+        { Send-IngestFile -BatchId '01M00000000000000000000000' -Path $profilesJson } |
+            Should -Throw -ErrorId 'NotFound,Ingestion.PowerShell.Commands.SendIngestFileCommand'
+    }
+
     It 'refuses -Name for several files' {
         { $batch | Send-IngestFile -LiteralPath $profilesJson, $profilesJson -Name 'x.json' } |
             Should -Throw -ErrorId 'NameNeedsSingleFile,Ingestion.PowerShell.Commands.SendIngestFileCommand'

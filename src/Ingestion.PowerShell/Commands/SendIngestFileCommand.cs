@@ -25,7 +25,9 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     private readonly DatasetSchemas schemas = new();
 
     // Files of the current input that could not even be tried (no match, a directory).
+    private readonly Dictionary<string, string> datasetsOfBatches = new(StringComparer.Ordinal);
     private int rejected;
+    private string datasetId = string.Empty;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [SupportsWildcards]
@@ -43,9 +45,10 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string BatchId { get; set; } = null!;
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The batch's dataset; when not given it is read from the batch's Catalog entry (one request per batch).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string DatasetId { get; set; } = null!;
+    public string? DatasetId { get; set; }
 
     /// <summary>The name in the batch, folders allowed (<c>part=1/x.parquet</c>); only with a single file.</summary>
     [Parameter]
@@ -104,9 +107,14 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             CheckName(files.Count);
         }
 
+        if (files.Count > 0 && !TryFindDataset(out datasetId))
+        {
+            return;
+        }
+
         if (!batches.TryGetValue(BatchId, out var tally))
         {
-            batches[BatchId] = tally = new BatchTally(DatasetId);
+            batches[BatchId] = tally = new BatchTally(datasetId);
         }
 
         tally.Failed += rejected;
@@ -169,7 +177,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 else
                 {
                     progress.StartFile(file.FullName, file.Length, sentBefore);
-                    sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, DatasetId, file.FullName, Name, Upload, progress, token), file.FullName, out result, BatchIsUnusable);
+                    sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, datasetId, file.FullName, Name, Upload, progress, token), file.FullName, out result, BatchIsUnusable);
                 }
 
                 progress.CompleteFile(this);
@@ -206,7 +214,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     private bool TryConvertAndSend(Core.Sessions.IngestSession session, FileInfo file, string remoteName, FileTransferProgress progress, long sentBefore, out IngestFileResult? result)
     {
         result = null;
-        if (!schemas.TryGet(this, DatasetId, out var schema, out var xdm, endsCommand: true))
+        if (!schemas.TryGet(this, datasetId, out var schema, out var xdm, endsCommand: true))
         {
             return false;
         }
@@ -222,7 +230,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             var options = new ConversionOptions
             {
                 Schema = schema,
-                SchemaSource = DatasetSchemas.Describe(DatasetId, xdm),
+                SchemaSource = DatasetSchemas.Describe(datasetId, xdm),
                 SchemaFromXdm = true,
                 Mapping = MappingParameter.Read(Mapping),
             };
@@ -245,7 +253,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
             var size = new FileInfo(parquet).Length;
             progress.StartFile(file.FullName, size, sentBefore);
-            if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(BatchId, DatasetId, parquet, remoteName, Upload, progress, token)), file.FullName, out var uploaded, BatchIsUnusable))
+            if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(BatchId, datasetId, parquet, remoteName, Upload, progress, token)), file.FullName, out var uploaded, BatchIsUnusable))
             {
                 return false;
             }
@@ -302,9 +310,43 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     private bool BatchIsUnusable(Exception exception) => exception switch
     {
         IngestionException { StatusCode: not null, Kind: IngestErrorKind.NotFound or IngestErrorKind.InvalidState } => true,
-        IngestionException { StatusCode: null, Kind: IngestErrorKind.InvalidArgument, Target: string id } => id == BatchId || id == DatasetId,
+        IngestionException { StatusCode: null, Kind: IngestErrorKind.InvalidArgument, Target: string id } => id == BatchId || id == datasetId,
         _ => false,
     };
+
+    /// <summary>
+    /// The dataset of this record's batch: <see cref="DatasetId"/>, or the one the batch's Catalog entry names, looked up
+    /// once per batch. A field, not the parameter, so the next pipeline record does not inherit a looked-up value.
+    /// </summary>
+    private bool TryFindDataset(out string found)
+    {
+        if (DatasetId is not null)
+        {
+            found = DatasetId;
+            return true;
+        }
+
+        if (datasetsOfBatches.TryGetValue(BatchId, out found!))
+        {
+            return true;
+        }
+
+        var session = RequireSession();
+        if (!TryRun(token => session.Catalog.GetBatchStatusAsync(BatchId, token), BatchId, out var status, BatchIsUnusable))
+        {
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(status.DatasetId))
+        {
+            WriteError(ErrorMapper.Create(ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, string.Format(Messages.BatchNamesNoDataset, BatchId), BatchId));
+            return false;
+        }
+
+        WriteVerbose(string.Format(Messages.DatasetOfBatch, BatchId, status.DatasetId));
+        datasetsOfBatches[BatchId] = found = status.DatasetId;
+        return true;
+    }
 
     private void CheckName(int fileCount)
     {
