@@ -65,9 +65,9 @@ internal static partial class Messages
 
     // Progress.
     public const string ProgressDone = "Done";
-    public const string ProgressSendActivity = "Sending {0} file(s) to batch '{1}'";
-    public const string ProgressSendStatus = "File {0} of {1}: {2}";
-    public const string ProgressSendFileActivity = "Uploading '{0}'";
+    public const string ProgressSendActivity = "Sending files";
+    public const string ProgressSendStatus = "{0} of {1} file(s) done, {2} of {3} sent, {4}/s";
+    public const string ProgressSendFileActivity = "Uploading '{0}' to batch '{1}'";
     public const string ProgressSendFileStatus = "{0} of {1}";
     public const string ProgressWaitActivity = "Waiting for batch '{0}'";
     public const string ProgressWaitStatus = "{0} after {1}";

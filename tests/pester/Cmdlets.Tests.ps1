@@ -140,6 +140,24 @@ Describe 'Send-IngestFile' {
             Should -Throw -ErrorId 'NotFound,Ingestion.PowerShell.Commands.SendIngestFileCommand'
     }
 
+    It 'sends several files at once, up to -ThrottleLimit, and writes their results in input order' {
+        $dir = Join-Path $TestDrive 'parallel'
+        $null = New-Item -ItemType Directory -Path $dir
+        $paths = 1..4 | ForEach-Object { $p = Join-Path $dir "part-$_.json"; Copy-Item -LiteralPath $profilesJson -Destination $p; $p }
+        # Each upload into this batch answers after a second: four in a row would take four.
+        $faults = @{ slowRate = 1; slowDelaySeconds = 1; pathPrefix = "/data/foundation/import/batches/$($batch.Id)/datasets" } | ConvertTo-Json
+        Invoke-RestMethod -Method Put -Uri "$($emulator.Endpoint)emulator/faults" -Body $faults -ContentType 'application/json' | Out-Null
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $results = Send-IngestFile -BatchId $batch.Id -LiteralPath $paths -ThrottleLimit 4
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 3
+            $results.RemoteName | Should -Be @('part-1.json', 'part-2.json', 'part-3.json', 'part-4.json')
+        }
+        finally {
+            Invoke-RestMethod -Method Put -Uri "$($emulator.Endpoint)emulator/faults" -Body '{}' -ContentType 'application/json' | Out-Null
+        }
+    }
+
     It 'refuses -Name for several files' {
         { $batch | Send-IngestFile -LiteralPath $profilesJson, $profilesJson -Name 'x.json' } |
             Should -Throw -ErrorId 'NameNeedsSingleFile,Ingestion.PowerShell.Commands.SendIngestFileCommand'
@@ -167,15 +185,18 @@ Describe 'Send-IngestFile' {
         $warned | Should -HaveCount 1
     }
 
-    It 'writes parent and child progress, each ended by a Completed record' {
-        $ps = Invoke-Nested "Send-IngestFile -BatchId $($batch.Id) -DatasetId $($batch.DatasetId) -LiteralPath '$profilesJson', '$profilesJson'"
+    It 'writes one parent bar for the call and a bar per file in flight, each ended by a Completed record' {
+        $ps = Invoke-Nested "Send-IngestFile -BatchId $($batch.Id) -DatasetId $($batch.DatasetId) -LiteralPath '$profilesJson', '$samples/loyalty.csv' -ThrottleLimit 2"
         try {
             $null = $ps.Invoke()
             $records = @($ps.Streams.Progress)
-            $files = $records | Where-Object ActivityId -EQ 47101
+            $files = $records | Where-Object { $_.ActivityId -ge 47500 -and $_.ActivityId -lt 47700 }
             $files | Should -Not -BeNullOrEmpty
             $files | ForEach-Object { $_.ParentActivityId | Should -Be 47100 }
             @($files | Where-Object RecordType -EQ 'Completed') | Should -HaveCount 2
+            @($files | Where-Object RecordType -EQ 'Completed' | ForEach-Object Activity | Sort-Object -Unique) | Should -HaveCount 2
+            $parent = @($records | Where-Object ActivityId -EQ 47100)
+            $parent[-2].StatusDescription | Should -Match '^2 of 2 file\(s\) done'
             $records[-1].ActivityId | Should -Be 47100
             $records[-1].RecordType | Should -Be 'Completed'
         }

@@ -240,12 +240,24 @@ public sealed class BatchIngestionClient
         }
         else
         {
-            using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
-            // Lets the service refuse (413, 404) before the body is sent.
-            message.Headers.ExpectContinue = true;
-            // A PUT to the same path replaces the file: safe to send again.
-            message.MarkIdempotent();
-            using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
+            if (options.Throttle is { } shared)
+            {
+                await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
+                // Lets the service refuse (413, 404) before the body is sent.
+                message.Headers.ExpectContinue = true;
+                // A PUT to the same path replaces the file: safe to send again.
+                message.MarkIdempotent();
+                using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
+            }
+            finally
+            {
+                options.Throttle?.Release();
+            }
         }
 
         return new IngestFileResult
@@ -344,7 +356,8 @@ public sealed class BatchIngestionClient
         var skippedAll = skipped.Count == chunkCount;
         progress?.Report(new TransferProgress(fullPath, confirmed, length));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var throttle = new SemaphoreSlim(options.ThrottleLimit);
+        using var own = options.Throttle is null ? new UploadThrottle(options.ThrottleLimit) : null;
+        var throttle = options.Throttle ?? own!;
         var running = new List<Task>();
         Exception? failure = null;
         try

@@ -27,6 +27,12 @@ public sealed record UploadOptions
 
     public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
 
+    /// <summary>
+    /// Shared by the uploads of several files so that all their requests together stay within one limit; null: this
+    /// upload gets its own <see cref="ThrottleLimit"/> requests.
+    /// </summary>
+    public UploadThrottle? Throttle { get; init; }
+
     /// <summary>Where chunked uploads keep their resume journals; null for <see cref="Uploads.UploadJournal.DefaultFolder"/>.</summary>
     public string? JournalFolder { get; init; }
 

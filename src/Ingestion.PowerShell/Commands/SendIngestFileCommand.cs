@@ -24,8 +24,12 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     private readonly Dictionary<string, BatchTally> batches = new(StringComparer.Ordinal);
     private readonly DatasetSchemas schemas = new();
 
-    // Files of the current input that could not even be tried (no match, a directory).
     private readonly Dictionary<string, string> datasetsOfBatches = new(StringComparer.Ordinal);
+    private readonly Queue<PendingUpload> pending = new();
+    private FileTransferProgress? progress;
+    private UploadThrottle? throttle;
+
+    // Files of the current input that could not even be tried (no match, a directory).
     private int rejected;
     private string datasetId = string.Empty;
 
@@ -81,13 +85,14 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [ValidateRange(1024, UploadOptions.MaxChunkSize)]
     public long ChunkSize { get; set; } = UploadOptions.DefaultChunkSize;
 
-    /// <summary>How many chunks of one file are in flight at once.</summary>
+    /// <summary>How many requests (whole files and chunks) are in flight at once, across all files of the call.</summary>
     [Parameter]
     [ValidateRange(1, UploadOptions.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; } = UploadOptions.DefaultThrottleLimit;
 
     // A chunked upload interrupted before (Ctrl+C, a lost connection) resumes from its journal on its own.
-    private UploadOptions Upload => new() { ChunkThreshold = ChunkThreshold, ChunkSize = ChunkSize, ThrottleLimit = ThrottleLimit, Warnings = Bridge.Warnings };
+    // The throttle is shared by every file of the call: PUTs and chunks together stay within -ThrottleLimit requests.
+    private UploadOptions Upload => new() { ChunkThreshold = ChunkThreshold, ChunkSize = ChunkSize, ThrottleLimit = ThrottleLimit, Throttle = throttle, Warnings = Bridge.Warnings };
 
     protected override void OnBegin()
     {
@@ -95,6 +100,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         {
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.MappingNeedsConversion, ErrorCategory.InvalidArgument, Messages.MappingNeedsConversion, Mapping));
         }
+
+        throttle = new UploadThrottle(ThrottleLimit);
     }
 
     protected override void ProcessRecord()
@@ -126,6 +133,14 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
     protected override void OnEnd()
     {
+        FinishAll();
+        if (progress is not null)
+        {
+            // The last count (all files done) is shown before the bar ends.
+            Bridge.Drain(this);
+            Bridge.Complete(this, ProgressActivity.SendFiles, progress.ParentActivity);
+        }
+
         if (!PassThru)
         {
             return;
@@ -145,62 +160,107 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
     }
 
-    private void Send(List<FileInfo> files, BatchTally tally)
+    /// <summary>After Ctrl+C or an error that ended the command: the uploads still in flight are cancelled; let them
+    /// write their journals and let go of their files before the throttle goes away.</summary>
+    protected override void OnDispose()
     {
-        var progress = new FileTransferProgress(Bridge, BatchId, files.Count, files.Sum(f => f.Length));
-        long sentBefore = 0;
-        try
+        var running = pending.Select(p => (Task)p.Task).ToArray();
+        if (running.Length > 0)
         {
-            foreach (var file in files)
+            CancelInFlight();
+            try
             {
-                var converts = Converts(file);
-                var remoteName = converts ? System.IO.Path.ChangeExtension(Name ?? file.Name, ".parquet") : Name ?? file.Name;
-                if (!ShouldProcess(string.Format(Messages.TargetFile, file.FullName, BatchId), string.Format(converts ? Messages.ActionConvertUpload : Messages.ActionUpload, remoteName)))
-                {
-                    continue;
-                }
-
-                var session = RequireSession();
-                bool sent;
-                IngestFileResult? result;
-                if (converts)
-                {
-                    sent = TryConvertAndSend(session, file, remoteName, progress, sentBefore, out result);
-                }
-                else if (file.Length == 0)
-                {
-                    // AEP fails the whole batch over an empty file: refuse it here, where the file is still named.
-                    WriteError(ErrorMapper.Create(ErrorIds.InvalidData, ErrorCategory.InvalidData, string.Format(Messages.EmptyFileNotSent, file.FullName, BatchId), file.FullName));
-                    sent = false;
-                    result = null;
-                }
-                else
-                {
-                    progress.StartFile(file.FullName, file.Length, sentBefore);
-                    sent = TryRun(token => session.Batches.UploadFileAsync(BatchId, datasetId, file.FullName, Name, Upload, progress, token), file.FullName, out result, BatchIsUnusable);
-                }
-
-                progress.CompleteFile(this);
-                sentBefore += file.Length;
-                if (!sent)
-                {
-                    tally.Failed++;
-                    continue;
-                }
-
-                tally.Sent++;
-                if (!PassThru)
-                {
-                    WriteObject(result);
-                }
+                Task.WaitAll(running, TimeSpan.FromSeconds(10));
+            }
+            catch (AggregateException)
+            {
+                // Cancelled or failed: a resumable upload keeps its journal, and nothing is left to report.
             }
         }
-        finally
+
+        throttle?.Dispose();
+    }
+
+    private void Send(List<FileInfo> files, BatchTally tally)
+    {
+        progress ??= new FileTransferProgress(Bridge);
+        foreach (var file in files)
         {
-            if (!Stopping)
+            var converts = Converts(file);
+            var remoteName = converts ? System.IO.Path.ChangeExtension(Name ?? file.Name, ".parquet") : Name ?? file.Name;
+            if (!ShouldProcess(string.Format(Messages.TargetFile, file.FullName, BatchId), string.Format(converts ? Messages.ActionConvertUpload : Messages.ActionUpload, remoteName)))
             {
-                Bridge.Complete(this, ProgressActivity.SendFiles, progress.ParentActivity);
+                continue;
             }
+
+            var session = RequireSession();
+            if (file.Length == 0)
+            {
+                // AEP fails the whole batch over an empty file: refuse it here, where the file is still named.
+                WriteError(ErrorMapper.Create(ErrorIds.InvalidData, ErrorCategory.InvalidData, string.Format(Messages.EmptyFileNotSent, file.FullName, BatchId), file.FullName));
+                tally.Failed++;
+            }
+            else if (converts)
+            {
+                // Conversion runs here, on the pipeline's turn: results stay in input order.
+                FinishAll();
+                Tally(tally, TryConvertAndSend(session, file, remoteName, out var result), result);
+            }
+            else
+            {
+                var upload = new PendingUpload(file, tally, BatchId, datasetId, progress.StartFile(file.FullName, file.Length, BatchId));
+                var options = Upload;
+                upload.Task = StartInBackground(token => session.Batches.UploadFileAsync(upload.BatchId, upload.DatasetId, file.FullName, Name, options, upload.Bar, token));
+                pending.Enqueue(upload);
+            }
+
+            // A bounded window of files in flight: memory stays flat however many files come down the pipeline.
+            while (pending.Count > 0 && (pending.Count >= ThrottleLimit * 2 || pending.Peek().Task.IsCompleted))
+            {
+                FinishNext();
+            }
+        }
+    }
+
+    /// <summary>Waits for the oldest upload in flight and writes its result or error: output keeps the input order.</summary>
+    private void FinishNext()
+    {
+        var upload = pending.Dequeue();
+        var sent = TryFinish(upload.Task, upload.File.FullName, out var result, ex =>
+        {
+            if (!BatchIsUnusable(ex, upload.BatchId, upload.DatasetId))
+            {
+                return false;
+            }
+
+            // The error ends the command: the files still in flight would only fail the same way.
+            CancelInFlight();
+            return true;
+        });
+        upload.Bar.Complete(this);
+        Tally(upload.Tally, sent, result);
+    }
+
+    private void FinishAll()
+    {
+        while (pending.Count > 0)
+        {
+            FinishNext();
+        }
+    }
+
+    private void Tally(BatchTally tally, bool sent, IngestFileResult? result)
+    {
+        if (!sent)
+        {
+            tally.Failed++;
+            return;
+        }
+
+        tally.Sent++;
+        if (!PassThru)
+        {
+            WriteObject(result);
         }
     }
 
@@ -211,7 +271,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     /// Converts a CSV or JSON file into a temporary Parquet file against the dataset's schema and uploads that; the
     /// temporary folder is removed whatever happens, Ctrl+C included. The result names the source file.
     /// </summary>
-    private bool TryConvertAndSend(Core.Sessions.IngestSession session, FileInfo file, string remoteName, FileTransferProgress progress, long sentBefore, out IngestFileResult? result)
+    private bool TryConvertAndSend(Core.Sessions.IngestSession session, FileInfo file, string remoteName, out IngestFileResult? result)
     {
         result = null;
         if (!schemas.TryGet(this, datasetId, out var schema, out var xdm, endsCommand: true))
@@ -251,23 +311,33 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 WriteWarning(warning);
             }
 
-            var size = new FileInfo(parquet).Length;
-            progress.StartFile(file.FullName, size, sentBefore);
-            if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(BatchId, datasetId, parquet, remoteName, Upload, progress, token)), file.FullName, out var uploaded, BatchIsUnusable))
+            var bar = progress!.StartFile(file.FullName, new FileInfo(parquet).Length, BatchId);
+            var (batchId, dataset) = (BatchId, datasetId);
+            try
             {
-                return false;
-            }
+                if (!TryRun(token => (Task<IngestFileResult>)(upload = session.Batches.UploadFileAsync(batchId, dataset, parquet, remoteName, Upload, bar, token)), file.FullName, out var uploaded, ex => BatchIsUnusable(ex, batchId, dataset)))
+                {
+                    return false;
+                }
 
-            result = new IngestFileResult
+                result = new IngestFileResult
+                {
+                    Path = file.FullName,
+                    RemoteName = uploaded.RemoteName,
+                    Bytes = uploaded.Bytes,
+                    Duration = uploaded.Duration,
+                    BatchId = uploaded.BatchId,
+                    DatasetId = uploaded.DatasetId,
+                };
+                return true;
+            }
+            finally
             {
-                Path = file.FullName,
-                RemoteName = uploaded.RemoteName,
-                Bytes = uploaded.Bytes,
-                Duration = uploaded.Duration,
-                BatchId = uploaded.BatchId,
-                DatasetId = uploaded.DatasetId,
-            };
-            return true;
+                if (!Stopping)
+                {
+                    bar.Complete(this);
+                }
+            }
         }
         finally
         {
@@ -307,10 +377,10 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     /// The service refusing the batch itself (gone, or no longer loading), or a batch or dataset id refused before
     /// it was sent (blank, not an id), fails every further file: stop.
     /// </summary>
-    private bool BatchIsUnusable(Exception exception) => exception switch
+    private static bool BatchIsUnusable(Exception exception, string batchId, string datasetId) => exception switch
     {
         IngestionException { StatusCode: not null, Kind: IngestErrorKind.NotFound or IngestErrorKind.InvalidState } => true,
-        IngestionException { StatusCode: null, Kind: IngestErrorKind.InvalidArgument, Target: string id } => id == BatchId || id == datasetId,
+        IngestionException { StatusCode: null, Kind: IngestErrorKind.InvalidArgument, Target: string id } => id == batchId || id == datasetId,
         _ => false,
     };
 
@@ -332,7 +402,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
 
         var session = RequireSession();
-        if (!TryRun(token => session.Catalog.GetBatchStatusAsync(BatchId, token), BatchId, out var status, BatchIsUnusable))
+        if (!TryRun(token => session.Catalog.GetBatchStatusAsync(BatchId, token), BatchId, out var status, ex => BatchIsUnusable(ex, BatchId, string.Empty)))
         {
             return false;
         }
@@ -370,6 +440,17 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     {
         rejected++;
         WriteError(error);
+    }
+
+    /// <summary>A file handed to the engine, in input order; its task runs while later files start.</summary>
+    private sealed class PendingUpload(FileInfo file, BatchTally tally, string batchId, string datasetId, FileTransferProgress.FileBar bar)
+    {
+        public FileInfo File { get; } = file;
+        public BatchTally Tally { get; } = tally;
+        public string BatchId { get; } = batchId;
+        public string DatasetId { get; } = datasetId;
+        public FileTransferProgress.FileBar Bar { get; } = bar;
+        public Task<IngestFileResult> Task { get; set; } = null!;
     }
 
     private sealed class BatchTally(string datasetId)

@@ -82,9 +82,15 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
     /// Engine failures are written as errors (terminating when <paramref name="endsCommand"/> says so,
     /// or when they would hit every further input too); returns false then.
     /// </summary>
-    internal bool TryRun<T>(Func<CancellationToken, Task<T>> operation, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null)
+    internal bool TryRun<T>(Func<CancellationToken, Task<T>> operation, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null) =>
+        TryFinish(Start(operation), target, out result, endsCommand);
+
+    /// <summary>Starts an engine call that the pipeline thread collects later with <see cref="TryFinish"/>, so several run at once.</summary>
+    internal Task<T> StartInBackground<T>(Func<CancellationToken, Task<T>> operation) => Start(operation);
+
+    /// <summary>Pumps verbose lines and progress until <paramref name="task"/> ends, then reports it as <see cref="TryRun{T}"/> does.</summary>
+    internal bool TryFinish<T>(Task<T> task, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null)
     {
-        var task = Start(operation);
         Pump(task);
         if (task.IsFaulted)
         {
@@ -193,6 +199,19 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
         catch (Exception ex) when (ex is AggregateException or InvalidOperationException or NotSupportedException)
         {
             // Stopped while a page was in flight: the request is cancelled anyway, and there is nothing to report.
+        }
+    }
+
+    /// <summary>Cancels every engine call of this command still running, as Ctrl+C would.</summary>
+    internal void CancelInFlight()
+    {
+        try
+        {
+            Volatile.Read(ref cancellation)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already released: nothing is running.
         }
     }
 

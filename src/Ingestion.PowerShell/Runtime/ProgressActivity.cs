@@ -7,7 +7,8 @@ namespace Ingestion.PowerShell.Runtime;
 internal static class ProgressActivity
 {
     public const int SendFiles = 47_100;
-    public const int SendFile = 47_101;
+    /// <summary>The first file bar; each file in flight gets the next free id from here (at most 128 at once).</summary>
+    public const int SendFile = 47_500;
     public const int WaitBatch = 47_200;
     public const int Convert = 47_400;
     public const int ConvertObjects = 47_401;
