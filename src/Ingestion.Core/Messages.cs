@@ -53,6 +53,7 @@ internal static partial class Messages
     public const string ResumeFileChanged = "'{0}' changed since its interrupted upload to batch '{1}' (size or last write time differ): sending all of it again.";
     public const string ResumingUpload = "Resuming the upload of '{0}' to batch '{1}': {2} of {3} chunks are already there.";
     public const string OpCompleteLargeFile = "Completing the chunked upload of '{0}' to batch '{1}'";
+    public const string LargeFileCompletedEarlier = "Completing '{0}' in batch '{1}' was refused, but the service holds all {2} bytes: an earlier attempt or run completed the file and its answer was lost.";
     public const string OpBatchAction = "{0} of batch '{1}'";
     public const string OpGetBatch = "Reading the status of batch '{0}'";
     public const string OpCreateDataset = "Creating dataset '{0}'";
