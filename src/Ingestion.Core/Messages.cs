@@ -55,6 +55,7 @@ internal static partial class Messages
     public const string UploadInProgressElsewhere = "'{0}' is already being uploaded to '{1}' in batch '{2}' by another command or process; wait for it to finish (or stop it) and run this again to resume from where it got.";
     public const string ResumingUpload = "Resuming the upload of '{0}' to batch '{1}': {2} of {3} chunks are already there.";
     public const string OpCompleteLargeFile = "Completing the chunked upload of '{0}' to batch '{1}'";
+    public const string LargeFileCompletedEarlier = "Completing '{0}' in batch '{1}' was refused, but the service holds all {2} bytes: an earlier attempt or run completed the file and its answer was lost.";
     public const string OpBatchAction = "{0} of batch '{1}'";
     public const string OpGetBatch = "Reading the status of batch '{0}'";
     public const string OpCreateDataset = "Creating dataset '{0}'";

@@ -257,6 +257,70 @@ public class LargeFileUploadTests
         Assert.Equal(0, handler.Count(HttpMethod.Put, "/files/"));
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task A_file_COMPLETE_refused_for_a_passing_reason_is_sent_again(HttpStatusCode status)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        var refused = 0;
+        handler.Intercept = (request, _) => Task.FromResult(
+            request.RequestUri!.Query.Contains("action=COMPLETE", StringComparison.Ordinal) && request.RequestUri.AbsolutePath.Contains("/files/", StringComparison.Ordinal)
+            && Interlocked.Increment(ref refused) == 1
+                ? RecordingHandler.Respond(status, """{"error_code":"503050","message":"busy"}""")
+                : null);
+        using var session = await emulator.ConnectAsync(handler);
+        var (batch, local) = await NewFileAsync(emulator, session, (3 * Chunk) + 5, out var dir);
+        using (dir)
+        {
+            await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "data.parquet", Tiny, null, None);
+
+            Assert.Equal(2, handler.Requests.Count(r => r.Uri.Query.Contains("COMPLETE", StringComparison.Ordinal)));
+            Assert.Equal(Sha256(local), Sha256(Assert.Single(emulator.StoredFiles(batch.Id)).FullPath));
+            await session.CompleteAndWaitAsync(batch);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_COMPLETE_whose_answer_is_lost_is_confirmed_by_HEAD_when_the_repeat_is_refused()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        var lost = 0;
+        handler.Intercept = async (request, token) =>
+        {
+            if (!request.RequestUri!.Query.Contains("action=COMPLETE", StringComparison.Ordinal)
+                || !request.RequestUri.AbsolutePath.Contains("/files/", StringComparison.Ordinal)
+                || Interlocked.Increment(ref lost) != 1)
+            {
+                return null;
+            }
+
+            // The service completes the file, then the connection drops before the answer arrives.
+            using var response = await handler.PassOnAsync(request, token);
+            Assert.True(response.IsSuccessStatusCode);
+            throw new HttpRequestException("The response ended prematurely.", new IOException("connection reset"));
+        };
+        using var session = await emulator.ConnectAsync(handler);
+        var (batch, local) = await NewFileAsync(emulator, session, (3 * Chunk) + 5, out var dir);
+        var log = new ListLog();
+        using (dir)
+        {
+            using (Sessions.IngestLog.Begin(log))
+            {
+                await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "data.parquet", Tiny, null, None);
+            }
+
+            // The repeat is refused (already completed); HEAD shows the service holds every byte.
+            Assert.Equal(2, handler.Requests.Count(r => r.Uri.Query.Contains("COMPLETE", StringComparison.Ordinal)));
+            Assert.Single(handler.Requests, r => r.Method == HttpMethod.Head);
+            Assert.Contains(log.Lines, l => l.Contains("completed the file and its answer was lost", StringComparison.Ordinal));
+            Assert.Equal(Sha256(local), Sha256(Assert.Single(emulator.StoredFiles(batch.Id)).FullPath));
+            await session.CompleteAndWaitAsync(batch);
+        }
+    }
+
     [Fact]
     public void Options_out_of_range_are_refused()
     {

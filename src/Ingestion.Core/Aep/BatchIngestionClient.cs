@@ -96,8 +96,7 @@ public sealed class BatchIngestionClient
                 args.Outcome.Exception is IngestionException ex && !ReferenceEquals(ex, lookupFailure) && MayHaveReachedService(ex));
             options.OnRetry = args =>
             {
-                var ex = (IngestionException)args.Outcome.Exception!;
-                var reason = ex.StatusCode is { } status ? $"{(int)status} {status}" : ex.InnerException?.InnerException?.Message ?? ex.InnerException?.Message ?? ex.Message;
+                var reason = RetryReason((IngestionException)args.Outcome.Exception!);
                 IngestLog.Verbose(string.Format(Messages.Retrying, HttpMethod.Post, "/" + CreatePath, reason, args.AttemptNumber + 2, maxAttempts, args.RetryDelay.TotalSeconds));
                 return ValueTask.CompletedTask;
             };
@@ -184,6 +183,10 @@ public sealed class BatchIngestionClient
             };
         }
     }
+
+    /// <summary>What a retry line says failed: the status, or the transport's own words.</summary>
+    private static string RetryReason(IngestionException ex) =>
+        ex.StatusCode is { } status ? $"{(int)status} {status}" : ex.InnerException?.InnerException?.Message ?? ex.InnerException?.Message ?? ex.Message;
 
     /// <summary>No answer at all, or an answer that does not say the create was refused.</summary>
     private static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
@@ -430,20 +433,68 @@ public sealed class BatchIngestionClient
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        using var complete = connection.Request(HttpMethod.Post, path + "?action=COMPLETE");
-        // Not marked idempotent: a second COMPLETE after a lost answer finds the file already completed.
-        try
+        await CompleteLargeFileAsync(path, localPath, batchId, length, earlierRunHeldAll: skippedAll && held is not null, cancellationToken).ConfigureAwait(false);
+        UploadJournal.Delete(folder, batchId, datasetId, remoteName);
+    }
+
+    /// <summary>
+    /// COMPLETE of a large file is not idempotent (a second one finds the file completed and is refused with 400), so
+    /// the handler chain sends it once. Here a failure that may be passing (no answer, a timeout, a 5xx, 408 or 429) is
+    /// sent again with the engine's backoff, at most <see cref="RetrySettings.MaxRetries"/> times; a 400 to a repeat
+    /// after such a failure may be the service saying the earlier attempt completed the file unanswered, which HEAD
+    /// confirms when the service holds every byte. Any other refusal is final.
+    /// </summary>
+    private async Task CompleteLargeFileAsync(string path, string localPath, string batchId, long length, bool earlierRunHeldAll, CancellationToken cancellationToken)
+    {
+        var operation = string.Format(Messages.OpCompleteLargeFile, localPath, batchId);
+        var maxAttempts = retry.MaxRetries + 1;
+        var attempt = 0;
+        var mayHaveCompleted = earlierRunHeldAll;
+        var builder = new ResiliencePipelineBuilder<bool> { TimeProvider = time };
+        if (retry.MaxRetries > 0)
         {
-            using var completed = await connection.SendAsync(complete, string.Format(Messages.OpCompleteLargeFile, localPath, batchId), localPath, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IngestionException ex) when (skippedAll && held is not null && ex.StatusCode == System.Net.HttpStatusCode.BadRequest)
-        {
-            // The service held the whole file before this run and refuses COMPLETE: an earlier run completed it
-            // and lost the answer.
-            IngestLog.Verbose(ex.Message);
+            var options = ResilienceHandler.Backoff<bool>(retry);
+            options.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is IngestionException ex && MayHaveReachedService(ex));
+            options.OnRetry = args =>
+            {
+                var reason = RetryReason((IngestionException)args.Outcome.Exception!);
+                IngestLog.Verbose(string.Format(Messages.Retrying, HttpMethod.Post, "/" + path, reason, args.AttemptNumber + 2, maxAttempts, args.RetryDelay.TotalSeconds));
+                return ValueTask.CompletedTask;
+            };
+            builder.AddRetry(options);
         }
 
-        UploadJournal.Delete(folder, batchId, datasetId, remoteName);
+        await builder.Build().ExecuteAsync(
+            async ct =>
+            {
+                attempt++;
+                using var complete = connection.Request(HttpMethod.Post, path + "?action=COMPLETE");
+                complete.Options.Set(IngestRequestAttempts.Key, attempt);
+                complete.Options.Set(IngestRequestAttempts.MaxKey, maxAttempts);
+                try
+                {
+                    using var completed = await connection.SendAsync(complete, operation, localPath, ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (IngestionException ex) when (ex.StatusCode == System.Net.HttpStatusCode.BadRequest && mayHaveCompleted)
+                {
+                    // An earlier run (the journal's HEAD showed every byte) or an earlier attempt left unanswered may
+                    // have completed it; a file the service holds whole is that.
+                    if (!earlierRunHeldAll && !(await HeldRangesAsync(path, localPath, batchId, ct).ConfigureAwait(false) is { } held && (length == 0 || held.Covers(0, length - 1))))
+                    {
+                        throw;
+                    }
+
+                    IngestLog.Verbose(string.Format(Messages.LargeFileCompletedEarlier, localPath, batchId, length));
+                    return true;
+                }
+                catch (IngestionException ex) when (MayHaveReachedService(ex))
+                {
+                    mayHaveCompleted = true;
+                    throw;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static (long Start, long Count) ChunkRange(int index, long chunkSize, long length)

@@ -100,6 +100,16 @@ internal sealed class ResilienceHandler : DelegatingHandler
                     // A fresh message per attempt: nothing the previous send did to its message (headers added by
                     // the handlers below, a consumed body, the "sent" mark) carries over.
                     var attempt = RequestCloner.Clone(request);
+                    if (attempt.Content is null && !request.IsIdempotent())
+                    {
+                        // SocketsHttpHandler quietly sends a request without a body again (up to three more times, on
+                        // new connections too, whatever the pooling settings) when the connection closes before the
+                        // first byte of an answer; for ABORT, REVERT or a file's COMPLETE that performs it again behind
+                        // our back. Once a body has started it never does, so such requests carry an empty one: the
+                        // same "Content-Length: 0" on the wire that a POST without a body sends anyway.
+                        attempt.Content = new ByteArrayContent([]);
+                    }
+
                     var response = await base.SendAsync(attempt, ctx.CancellationToken).ConfigureAwait(false);
                     // The answers are small JSON documents: reading them inside the attempt puts a stalled body under
                     // the same timeout and retry as stalled headers.

@@ -5,6 +5,9 @@ internal static class Samples
 {
     private static readonly Lazy<string> root = new(FindRoot);
 
+    /// <summary>The repository root (the folder holding <c>samples/</c>).</summary>
+    public static string Root => root.Value;
+
     public static string Profiles => Path.Combine(root.Value, "samples", "profiles.json");
 
     public static string Loyalty => Path.Combine(root.Value, "samples", "loyalty.csv");

@@ -37,7 +37,7 @@ internal sealed class TestEmulator : IAsyncDisposable
 
     public string DataDirectory => data.Path;
 
-    public static async Task<TestEmulator> StartAsync(TimeSpan? tokenLifetime = null, TimeSpan? processingDelay = null, TimeProvider? time = null)
+    public static async Task<TestEmulator> StartAsync(TimeSpan? tokenLifetime = null, TimeSpan? processingDelay = null, TimeProvider? time = null, FaultOptions? faults = null)
     {
         var data = new TempDirectory();
         try
@@ -49,6 +49,7 @@ internal sealed class TestEmulator : IAsyncDisposable
                 TokenLifetime = tokenLifetime ?? TimeSpan.FromSeconds(86399),
                 ProcessingDelay = processingDelay ?? TimeSpan.FromMilliseconds(20),
                 TimeProvider = time ?? TimeProvider.System,
+                Faults = faults,
             });
             return new TestEmulator(host, data);
         }
@@ -121,6 +122,36 @@ internal sealed class TestEmulator : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"GET {relativePath}: {(int)response.StatusCode} {body}");
         using var doc = JsonDocument.Parse(body);
         return doc.RootElement.Clone();
+    }
+
+    /// <summary><c>PUT /emulator/faults</c>: replaces the fault settings, restarts the PRNG and zeroes the counters.</summary>
+    public async Task SetFaultsAsync(FaultOptions faults)
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint };
+        var json = new Dictionary<string, object?>
+        {
+            ["seed"] = faults.Seed,
+            ["serverErrorRate"] = faults.ServerErrorRate,
+            ["throttleRate"] = faults.ThrottleRate,
+            ["retryAfterSeconds"] = faults.RetryAfterSeconds,
+            ["resetRequestRate"] = faults.ResetRequestRate,
+            ["resetResponseRate"] = faults.ResetResponseRate,
+            ["slowRate"] = faults.SlowRate,
+            ["slowDelaySeconds"] = faults.SlowDelay.TotalSeconds,
+            ["lostResponseRate"] = faults.LostResponseRate,
+            ["tokenLifetimeSeconds"] = faults.TokenLifetime?.TotalSeconds,
+            ["pathPrefix"] = faults.PathPrefix,
+        };
+        using var response = await http.PutAsync("emulator/faults", new StringContent(JsonSerializer.Serialize(json), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, $"PUT /emulator/faults: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary><c>GET /emulator/faults</c>: the counters of requests in scope and of each fault injected.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> FaultCountersAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Endpoint };
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("emulator/faults"));
+        return doc.RootElement.GetProperty("counters").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64());
     }
 
     /// <summary>Catalog's record of a batch (unwrapped from its id-keyed map).</summary>
