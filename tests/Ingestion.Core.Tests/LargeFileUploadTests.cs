@@ -257,6 +257,36 @@ public class LargeFileUploadTests
         Assert.Equal(0, handler.Count(HttpMethod.Put, "/files/"));
     }
 
+    [Fact]
+    public async Task A_sparse_file_past_4_GiB_arrives_byte_identical_with_marks_at_the_32_bit_boundaries()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var session = await emulator.ConnectAsync();
+        var batch = await session.NewBatchAsync((await session.ProfileDatasetAsync()).Id, IngestFormat.Parquet);
+        using var dir = new TempDirectory();
+        var big = dir.File("big.parquet");
+        const long size = (4L << 30) + 4097;
+        var mark = new byte[4096];
+        new Random(4).NextBytes(mark);
+        using (var stream = new FileStream(big, FileMode.CreateNew))
+        {
+            // Sparse apart from random marks across the offsets where 31- and 32-bit arithmetic would wrap.
+            stream.SetLength(size);
+            foreach (var at in new[] { 0L, int.MaxValue - 100L, uint.MaxValue - 100L, size - mark.Length })
+            {
+                stream.Position = at;
+                stream.Write(mark);
+            }
+        }
+
+        var result = await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, big, null, new UploadOptions { ThrottleLimit = 8, JournalFolder = dir.File("journals") }, null, CancellationToken.None);
+
+        Assert.Equal(size, result.Bytes);
+        var stored = Assert.Single(emulator.StoredFiles(batch.Id));
+        Assert.Equal(size, new FileInfo(stored.FullPath).Length);
+        Assert.Equal(Sha256(big), Sha256(stored.FullPath));
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
     [InlineData(HttpStatusCode.TooManyRequests)]
@@ -357,7 +387,11 @@ public class LargeFileUploadTests
         }
     }
 
-    private static byte[] Sha256(string path) => SHA256.HashData(File.ReadAllBytes(path));
+    private static byte[] Sha256(string path)
+    {
+        using var file = File.OpenRead(path);
+        return SHA256.HashData(file);
+    }
 
     private sealed class ListProgress : IProgress<TransferProgress>
     {
