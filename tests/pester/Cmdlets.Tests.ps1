@@ -81,6 +81,23 @@ Describe 'Start-IngestEmulator' {
         }
     }
 
+    It 'renews a token the service stopped accepting, without the caller noticing' {
+        $shortDir = Join-Path $TestDrive 'short-tokens'
+        $short = Start-IngestEmulator -DataDirectory $shortDir -Faults 'token-lifetime=1s'
+        try {
+            $session = $short | Connect-IngestService -PassThru
+            $dataset = New-IngestDataset -Name 'expiring' -SchemaId 'https://ns.adobe.com/emulator/schemas/demo-profile' -Session $session
+            Start-Sleep -Seconds 2
+            $lines = Get-IngestDataset -Id $dataset.Id -Session $session -Verbose 4>&1
+            ($lines | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Id | Should -Be $dataset.Id
+            @($lines | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '401' }) | Should -Not -BeNullOrEmpty
+        }
+        finally {
+            $short | Stop-IngestEmulator -Confirm:$false
+            $script:emulator | Connect-IngestService
+        }
+    }
+
     It 'stops with EmulatorStartFailed naming a -Faults key it does not know' {
         { Start-IngestEmulator -DataDirectory (Join-Path $TestDrive 'bad-faults') -Faults 'server-error=0.1,sever-error=0.2' } |
             Should -Throw -ErrorId 'EmulatorStartFailed,Ingestion.PowerShell.Commands.StartIngestEmulatorCommand' -ExpectedMessage '*sever-error*'
