@@ -1,3 +1,4 @@
+using Ingestion.Emulator.Campaign;
 using Ingestion.Emulator.Config;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Hosting;
@@ -14,7 +15,8 @@ using Microsoft.Extensions.Logging;
 namespace Ingestion.Emulator;
 
 /// <summary>
-/// A running emulator of Adobe IMS, Batch Ingestion, Catalog and a small Schema Registry, listening on
+/// A running emulator of Adobe IMS, Batch Ingestion, Catalog, a small Schema Registry and Campaign Standard's
+/// XDM mapping ingestion, listening on
 /// 127.0.0.1 over plain HTTP and keeping its state under <see cref="DataDirectory"/>.
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
@@ -94,6 +96,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             var schemas = SchemaRegistry.Load(layout, options.TimeProvider, logger);
             var datasets = DatasetStore.Load(layout, logger);
             var batches = BatchStore.Load(layout, logger);
+            var campaignRequests = CampaignRequestStore.Load(layout, logger);
             processor = new BatchProcessor(
                 layout, batches, datasets, schemas, options.TimeProvider, options.ProcessingDelay, loggerFactory.CreateLogger<BatchProcessor>());
             var faults = new FaultInjector(options.Faults ?? config.Faults ?? FaultOptions.None, loggerFactory.CreateLogger("Ingestion.Emulator.Faults"));
@@ -107,6 +110,8 @@ public sealed class EmulatorHost : IAsyncDisposable
                 Batches = batches,
                 Processor = processor,
                 Faults = faults,
+                Campaign = config.Campaign ?? CampaignCatalog.BuiltInOnly,
+                CampaignRequests = campaignRequests,
             };
 
             await ConfigApplier.ApplyAsync(emulator, config, configPath, logger, ct);
@@ -133,8 +138,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
 
             logger.LogInformation(
-                "Loaded {Schemas} schemas, {Datasets} datasets and {Batches} batches from {DataDirectory}.",
-                schemas.All.Count, datasets.Count, batches.Count, layout.Root);
+                "Loaded {Schemas} schemas, {Datasets} datasets, {Batches} batches and {CampaignRequests} Campaign requests from {DataDirectory}.",
+                schemas.All.Count, datasets.Count, batches.Count, campaignRequests.Count, layout.Root);
             processor.ResumeStaging();
             return new EmulatorHost(app, processor, loggerFactory, lockFile, layout.LockFile, options, credentials, layout.Root, logger);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ingestion.Emulator.Campaign;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Http;
 using Ingestion.Emulator.Schemas;
@@ -13,15 +14,18 @@ namespace Ingestion.Emulator.Config;
 /// { "credentials": { "clientId": "…", "clientSecret": "…", "organizationId": "…@AdobeOrg", "sandbox": "prod" },
 ///   "schemas":  [ { "title": "…", "type": "object", "properties": { … } } ],
 ///   "datasets": [ { "id": "…", "name": "…", "schemaId": "&lt;$id, meta:altId or title&gt;", "tags": { … } } ],
-///   "faults":   { "seed": 42, "serverErrorRate": 0.1, "throttleRate": 0.05, "retryAfterSeconds": 1, … } }
+///   "faults":   { "seed": 42, "serverErrorRate": 0.1, "throttleRate": 0.05, "retryAfterSeconds": 1, … },
+///   "campaign": { "tenants": [ "acme" ], "mappings": [ { "id": "profiles", "tenant": "acme", … } ] } }
 /// </code>
+/// The <c>campaign</c> object is described on <see cref="CampaignConfig"/>.
 /// </summary>
 internal sealed record EmulatorConfig(
-    EmulatorCredentials? Credentials, IReadOnlyList<JsonObject> Schemas, IReadOnlyList<ConfiguredDataset> Datasets, FaultOptions? Faults = null)
+    EmulatorCredentials? Credentials, IReadOnlyList<JsonObject> Schemas, IReadOnlyList<ConfiguredDataset> Datasets, FaultOptions? Faults = null,
+    CampaignCatalog? Campaign = null)
 {
     public static EmulatorConfig Empty { get; } = new(null, [], []);
 
-    private static readonly HashSet<string> TopLevelKeys = ["credentials", "schemas", "datasets", "faults", "$schema"];
+    private static readonly HashSet<string> TopLevelKeys = ["credentials", "schemas", "datasets", "faults", "campaign", "$schema"];
     private static readonly HashSet<string> CredentialKeys = ["clientId", "clientSecret", "organizationId", "sandbox"];
     private static readonly HashSet<string> DatasetKeys = ["id", "name", "schemaId", "tags", "description"];
 
@@ -55,14 +59,15 @@ internal sealed record EmulatorConfig(
 
         foreach (var key in json.Select(p => p.Key).Where(k => !TopLevelKeys.Contains(k)))
         {
-            throw Invalid(path, $"has an unknown property '{key}'; expected credentials, schemas, datasets, faults.");
+            throw Invalid(path, $"has an unknown property '{key}'; expected credentials, schemas, datasets, faults, campaign.");
         }
 
         return new EmulatorConfig(
             ParseCredentials(path, json["credentials"]),
             ParseSchemas(path, json["schemas"]),
             ParseDatasets(path, json["datasets"]),
-            ParseFaults(path, json["faults"]));
+            ParseFaults(path, json["faults"]),
+            CampaignConfig.Parse(path, json["campaign"]));
     }
 
     private static FaultOptions? ParseFaults(string path, JsonNode? node)

@@ -87,8 +87,14 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInject
     }
 
     /// <summary>The control and health routes must keep working whatever the faults, and so must the page at <c>/</c>.</summary>
+    /// <summary>
+    /// The emulator's own routes are never faulted; <c>/emulator/campaign/…</c> is not one of them but Campaign's
+    /// built-in tenant <c>emulator</c>, faulted like every service path.
+    /// </summary>
     private static bool IsExempt(string path) =>
-        path == "/" || path.Equals("/emulator", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/emulator/", StringComparison.OrdinalIgnoreCase);
+        path == "/"
+        || ((path.Equals("/emulator", StringComparison.OrdinalIgnoreCase) || path.StartsWith("/emulator/", StringComparison.OrdinalIgnoreCase))
+            && !Gateway.CampaignPaths.IsCampaign(path));
 
     private void Injected(HttpContext context, FaultKind kind)
     {

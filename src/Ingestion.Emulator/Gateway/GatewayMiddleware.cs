@@ -8,6 +8,7 @@ namespace Ingestion.Emulator.Gateway;
 /// <summary>
 /// What Adobe's API gateway checks on every platform call, in the order it checks them, with the bodies
 /// Adobe documents (platform troubleshooting guide). Only then does a request reach a service.
+/// Campaign calls (<c>/{tenant}/campaign/…</c>) get the token and API key checks only.
 /// </summary>
 internal sealed class GatewayMiddleware(RequestDelegate next, TokenStore tokens, EmulatorCredentials credentials)
 {
@@ -18,43 +19,30 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenStore tokens,
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // Campaign's Adobe I/O gateway (mc.adobe.io) checks the token and the API key, and nothing AEP-specific:
+        // no organization or sandbox header, and no Content-Type rule.
+        if (CampaignPaths.IsCampaign(context.Request.Path))
+        {
+            if (await AuthenticateAsync(context))
+            {
+                await next(context);
+            }
+
+            return;
+        }
+
         if (!PlatformRequest.IsPlatform(context))
         {
             await next(context);
             return;
         }
 
+        if (!await AuthenticateAsync(context))
+        {
+            return;
+        }
+
         var headers = context.Request.Headers;
-        var authorization = headers.Authorization.ToString();
-        if (string.IsNullOrWhiteSpace(authorization))
-        {
-            await ErrorResponses.WriteGatewayErrorAsync(context, 403, "403010", "Oauth token is missing.");
-            return;
-        }
-
-        const string bearer = "Bearer ";
-        var clientId = authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase)
-            ? tokens.Validate(authorization[bearer.Length..].Trim())
-            : null;
-        if (clientId is null)
-        {
-            await ErrorResponses.WriteGatewayErrorAsync(context, 401, "401013", "Oauth token is not valid");
-            return;
-        }
-
-        var apiKey = headers["x-api-key"].ToString();
-        if (apiKey.Length == 0)
-        {
-            await ErrorResponses.WriteGatewayErrorAsync(context, 403, "403000", "Api Key is required");
-            return;
-        }
-
-        if (apiKey != clientId)
-        {
-            await ErrorResponses.WriteGatewayErrorAsync(context, 403, "403003", "Api Key is invalid");
-            return;
-        }
-
         var org = headers["x-gw-ims-org-id"].ToString();
         if (org.Length == 0)
         {
@@ -100,6 +88,46 @@ internal sealed class GatewayMiddleware(RequestDelegate next, TokenStore tokens,
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// The token, then the API key (the integration's client id), as every Adobe I/O gateway checks them. Writes the
+    /// gateway's refusal and returns false when one fails.
+    /// </summary>
+    private async Task<bool> AuthenticateAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var authorization = headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(authorization))
+        {
+            await ErrorResponses.WriteGatewayErrorAsync(context, 403, "403010", "Oauth token is missing.");
+            return false;
+        }
+
+        const string bearer = "Bearer ";
+        var clientId = authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase)
+            ? tokens.Validate(authorization[bearer.Length..].Trim())
+            : null;
+        if (clientId is null)
+        {
+            await ErrorResponses.WriteGatewayErrorAsync(context, 401, "401013", "Oauth token is not valid");
+            return false;
+        }
+
+        var apiKey = headers["x-api-key"].ToString();
+        if (apiKey.Length == 0)
+        {
+            await ErrorResponses.WriteGatewayErrorAsync(context, 403, "403000", "Api Key is required");
+            return false;
+        }
+
+        if (apiKey != clientId)
+        {
+            await ErrorResponses.WriteGatewayErrorAsync(context, 403, "403003", "Api Key is invalid");
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -7,14 +7,18 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
 {
     public const string Usage = """
         Ingestion.Emulator - a local emulator of Adobe Experience Platform batch ingestion
-        (IMS tokens, Batch Ingestion, Catalog and a small Schema Registry) on 127.0.0.1.
+        (IMS tokens, Batch Ingestion, Catalog and a small Schema Registry) and of Adobe Campaign
+        Standard's XDM mapping ingestion (/{tenant}/campaign/dataIngestion/xdmIngestion/...) on 127.0.0.1.
 
         Usage: Ingestion.Emulator [options]
 
           --port N                   Port on 127.0.0.1 (default 0: pick a free one).
           --data-dir PATH            Where datasets, schemas and batches are kept
                                      (default: a per-user folder, Ingestion/emulator under local app data).
-          --config PATH              JSON config with credentials, schemas and datasets
+          --config PATH              JSON config with credentials, schemas, datasets, faults and Campaign
+                                     tenants and XDM mappings ("campaign"; built in: tenant "emulator" with
+                                     mappings demo-profiles, demo-not-stopped, demo-not-published,
+                                     demo-db-failure, demo-upload-failure, demo-aborted)
                                      (default: <data-dir>/emulator.config.json when it exists).
           --token-lifetime SECONDS   Lifetime of issued access tokens (default 86399).
           --processing-delay MS      Time from a batch's COMPLETE to its final state (default 1000).
@@ -34,7 +38,8 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
                                        seed=N               PRNG seed (default 0)
                                      RATE is 0 to 1 (0: off); DURATION is 500ms, 15s, 2m or bare seconds. Faults are
                                      drawn from the seeded PRNG in request-arrival order: the same seed and the same
-                                     sequential requests give the same faults. /emulator/* is never faulted; IMS is.
+                                     sequential requests give the same faults. /emulator/* is never faulted (but
+                                     /emulator/campaign/*, the built-in Campaign tenant, is); IMS is.
                                      GET/PUT /emulator/faults reads and replaces them while running (JSON, with counters).
           --detached                 Ignore Ctrl+C and the terminal closing; stop only on SIGTERM (for launchers).
           --help                     Show this text.

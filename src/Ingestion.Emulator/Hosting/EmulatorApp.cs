@@ -1,4 +1,5 @@
 using System.Net;
+using Ingestion.Emulator.Campaign;
 using Ingestion.Emulator.Catalog;
 using Ingestion.Emulator.Export;
 using Ingestion.Emulator.Faults;
@@ -68,6 +69,7 @@ internal static class EmulatorApp
         var datasets = ActivatorUtilities.CreateInstance<DatasetEndpoints>(services);
         var schemas = ActivatorUtilities.CreateInstance<SchemaEndpoints>(services);
         var dataAccess = new DataAccessEndpoints(emulator);
+        var campaign = new CampaignEndpoints(emulator);
 
         app.MapGet("/", info.RootAsync);
         app.MapGet("/emulator/health", info.HealthAsync);
@@ -90,6 +92,9 @@ internal static class EmulatorApp
 
         app.MapGet("/data/foundation/export/batches/{batchId}/failed", dataAccess.FailedAsync);
         app.MapGet("/data/foundation/export/batches/{batchId}/meta", dataAccess.MetaAsync);
+
+        app.MapPost(CampaignEndpoints.Route, campaign.TriggerAsync);
+        app.MapGet(CampaignEndpoints.Route, campaign.StatusAsync);
 
         app.MapFallback(context => throw Problems.RouteNotFound(context.Request.Method, context.Request.Path.Value ?? "/"));
         return app;

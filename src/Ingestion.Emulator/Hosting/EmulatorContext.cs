@@ -1,3 +1,4 @@
+using Ingestion.Emulator.Campaign;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Processing;
 using Ingestion.Emulator.Schemas;
@@ -16,6 +17,10 @@ internal sealed class EmulatorContext
     public required BatchStore Batches { get; init; }
     public required BatchProcessor Processor { get; init; }
     public required FaultInjector Faults { get; init; }
+
+    /// <summary>Campaign instances and XDM mappings: the built-ins and the config file's.</summary>
+    public CampaignCatalog Campaign { get; init; } = CampaignCatalog.BuiltInOnly;
+    public required CampaignRequestStore CampaignRequests { get; init; }
 
     public TimeProvider Time => Options.TimeProvider;
 

@@ -12,6 +12,10 @@ internal sealed class DataLayout
     public string DatasetsDirectory => Path.Combine(Root, "datasets");
     public string SchemasDirectory => Path.Combine(Root, "schemas");
     public string BatchesDirectory => Path.Combine(Root, "batches");
+    public string CampaignDirectory => Path.Combine(Root, "campaign");
+
+    /// <summary>Campaign ingestion requests and the last request id handed out.</summary>
+    public string CampaignRequestsFile => Path.Combine(CampaignDirectory, "requests.json");
     public string LockFile => Path.Combine(Root, Shared.EmulatorFiles.LockFileName);
     public string DefaultConfigFile => Path.Combine(Root, "emulator.config.json");
 
