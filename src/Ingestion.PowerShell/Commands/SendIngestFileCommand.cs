@@ -183,7 +183,6 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
     private void Send(List<FileInfo> files, BatchTally tally)
     {
-        progress ??= new FileTransferProgress(Bridge);
         foreach (var file in files)
         {
             var converts = Converts(file);
@@ -208,7 +207,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             }
             else
             {
-                var upload = new PendingUpload(file, tally, BatchId, datasetId, progress.StartFile(file.FullName, file.Length, BatchId));
+                var upload = new PendingUpload(file, tally, BatchId, datasetId, Progress.StartFile(file.FullName, file.Length, BatchId));
                 var options = Upload;
                 upload.Task = StartInBackground(token => session.Batches.UploadFileAsync(upload.BatchId, upload.DatasetId, file.FullName, Name, options, upload.Bar, token));
                 pending.Enqueue(upload);
@@ -222,10 +221,14 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
     }
 
+    // Made with the first file, so a call that sends nothing (-WhatIf) shows no bar.
+    private FileTransferProgress Progress => progress ??= new FileTransferProgress(Bridge);
+
     /// <summary>Waits for the oldest upload in flight and writes its result or error: output keeps the input order.</summary>
     private void FinishNext()
     {
-        var upload = pending.Dequeue();
+        // Dequeued only once reported: after Ctrl+C or an error that ends the command, OnDispose still sees it.
+        var upload = pending.Peek();
         var sent = TryFinish(upload.Task, upload.File.FullName, out var result, ex =>
         {
             if (!BatchIsUnusable(ex, upload.BatchId, upload.DatasetId))
@@ -237,6 +240,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             CancelInFlight();
             return true;
         });
+        pending.Dequeue();
         upload.Bar.Complete(this);
         Tally(upload.Tally, sent, result);
     }
@@ -311,7 +315,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 WriteWarning(warning);
             }
 
-            var bar = progress!.StartFile(file.FullName, new FileInfo(parquet).Length, BatchId);
+            var bar = Progress.StartFile(file.FullName, new FileInfo(parquet).Length, BatchId);
             var (batchId, dataset) = (BatchId, datasetId);
             try
             {
