@@ -6,7 +6,7 @@
     Author                 = 'Ingestion contributors'
     CompanyName            = 'Ingestion'
     Copyright              = '(c) Ingestion contributors. All rights reserved.'
-    Description            = 'Moves data into customer-data platforms: Adobe Experience Platform batch ingestion, with a local emulator to try it without an account.'
+    Description            = 'Moves data into customer-data platforms: Adobe Experience Platform batch ingestion and Adobe Campaign Standard XDM mapping ingestion, with a local emulator to try them without an account.'
     PowerShellVersion      = '7.4'
     FormatsToProcess       = @('Ingestion.format.ps1xml')
     CmdletsToExport        = @(
@@ -26,6 +26,7 @@
         'Remove-IngestUpload'
         'Send-IngestFile'
         'Start-IngestEmulator'
+        'Start-XdmMappingIngest'
         'Stop-IngestBatch'
         'Stop-IngestEmulator'
         'Test-IngestFile'
@@ -35,7 +36,7 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('AEP', 'AdobeExperiencePlatform', 'Ingestion', 'Batch', 'CDP', 'Emulator', 'Parquet')
+            Tags         = @('AEP', 'AdobeExperiencePlatform', 'AdobeCampaign', 'Ingestion', 'Batch', 'CDP', 'Emulator', 'Parquet')
             ProjectUri   = 'https://github.com/ingestion-module/Ingestion'
             LicenseUri   = 'https://github.com/ingestion-module/Ingestion/blob/main/LICENSE'
             ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end, and a local emulator.'

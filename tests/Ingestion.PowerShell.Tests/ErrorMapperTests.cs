@@ -46,6 +46,26 @@ public sealed class ErrorMapperTests
     }
 
     [Fact]
+    public void ACampaignWaitThatRanOutIsWaitTimeout()
+    {
+        var last = new XdmIngestRequest { MappingId = "m", RequestId = 12, Status = XdmIngestStatus.InProgress };
+        var exception = new IngestionException(IngestErrorKind.Timeout, "still running") { Target = last };
+        Assert.Equal((ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout), ErrorMapper.Classify(exception));
+    }
+
+    [Fact]
+    public void AMappingThatIsNotStoppedOrPublishedIsMappingNotReadyWithItsAction()
+    {
+        var refused = new XdmIngestRequest { MappingId = "m", Status = XdmIngestStatus.Failed, Info = "XDM Mapping ID: m is not stopped" };
+        var exception = new IngestionException(IngestErrorKind.InvalidState, "refused") { Target = refused, RecommendedAction = "stop it" };
+        Assert.Equal((ErrorIds.MappingNotReady, ErrorCategory.InvalidOperation), ErrorMapper.Classify(exception));
+        Assert.Equal("stop it", ErrorMapper.Describe(exception, "m").RecommendedAction);
+
+        // Any other refused state stays InvalidState.
+        Assert.Equal(ErrorIds.InvalidState, ErrorMapper.Classify(new IngestionException(IngestErrorKind.InvalidState, "x") { Target = "m" }).ErrorId);
+    }
+
+    [Fact]
     public void ABatchWithoutErrorDiagnosticsIsDiagnosticsNotEnabled()
     {
         var exception = new IngestionException(IngestErrorKind.InvalidState, "no diagnostics") { StatusCode = HttpStatusCode.BadRequest, ServiceErrorCode = "INGEST-1211-400" };

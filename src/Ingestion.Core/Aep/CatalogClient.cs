@@ -67,46 +67,19 @@ public sealed class CatalogClient
     }
 
     /// <summary>Polls until the batch reaches a terminal state, with intervals that grow up to a cap.</summary>
-    public async Task<IngestStatus> WaitForBatchAsync(string batchId, WaitOptions options, IProgress<IngestStatus>? progress, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.InitialInterval <= TimeSpan.Zero || options.MaxInterval <= TimeSpan.Zero || !(options.Growth >= 1))
-        {
-            throw new IngestionException(IngestErrorKind.InvalidArgument, Messages.WaitOptionsInvalid);
-        }
-
-        var started = time.GetTimestamp();
-        var interval = TimeSpan.FromTicks(Math.Min(options.InitialInterval.Ticks, options.MaxInterval.Ticks));
-        while (true)
-        {
-            var status = await GetBatchStatusAsync(batchId, cancellationToken).ConfigureAwait(false);
-            progress?.Report(status);
-            if (status.IsTerminal)
+    public Task<IngestStatus> WaitForBatchAsync(string batchId, WaitOptions options, IProgress<IngestStatus>? progress, CancellationToken cancellationToken) =>
+        Polling.UntilTerminalAsync(
+            token => GetBatchStatusAsync(batchId, token),
+            status => status.IsTerminal,
+            (status, elapsed) => new IngestionException(IngestErrorKind.Timeout, string.Format(Messages.WaitTimedOut, batchId, status.Status.ToCatalogValue(), elapsed.TotalSeconds))
             {
-                return status;
-            }
-
-            var elapsed = time.GetElapsedTime(started);
-            var delay = interval;
-            if (options.Timeout is { } timeout)
-            {
-                if (elapsed >= timeout)
-                {
-                    throw new IngestionException(IngestErrorKind.Timeout, string.Format(Messages.WaitTimedOut, batchId, status.Status.ToCatalogValue(), elapsed.TotalSeconds))
-                    {
-                        Target = status,
-                        RecommendedAction = Messages.WaitTimedOutAction,
-                    };
-                }
-
-                // Look once more right at the deadline rather than sleeping past it.
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks, (timeout - elapsed).Ticks));
-            }
-
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            interval = TimeSpan.FromTicks(Math.Min(options.MaxInterval.Ticks, (long)(interval.Ticks * options.Growth)));
-        }
-    }
+                Target = status,
+                RecommendedAction = Messages.WaitTimedOutAction,
+            },
+            options,
+            progress,
+            time,
+            cancellationToken);
 
     public Task<IngestDataset> CreateDatasetAsync(string name, string schemaId, string? description, CancellationToken cancellationToken) =>
         CreateDatasetAsync(name, schemaId, description, null, cancellationToken);

@@ -9,6 +9,9 @@ internal static class IngestRequestOptions
     /// <summary>Requests to the platform carry the AEP headers and a bearer token; IMS requests do not.</summary>
     public static readonly HttpRequestOptionsKey<bool> Authenticated = new("Ingestion.Authenticated");
 
+    /// <summary>Campaign Standard requests: <c>Authorization</c>, <c>X-Api-Key</c> and <c>Cache-Control: no-cache</c>, no AEP organisation or sandbox headers.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Campaign = new("Ingestion.Campaign");
+
     /// <summary>Set on downloads whose body the caller streams; every other answer is read whole inside its attempt.</summary>
     public static readonly HttpRequestOptionsKey<bool> StreamResponse = new("Ingestion.StreamResponse");
 
@@ -33,6 +36,9 @@ internal static class IngestRequestOptions
     /// <summary>A request whose body is a local file or a range of one: exempt from the overall timeout (each attempt is bounded).</summary>
     public static bool IsFileUpload(this HttpRequestMessage request) =>
         request.Content is FileUploadContent or FileRangeContent;
+
+    public static bool IsCampaign(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(Campaign, out var value) && value;
 
     public static bool IsAuthenticated(this HttpRequestMessage request) =>
         request.Options.TryGetValue(Authenticated, out var value) && value;

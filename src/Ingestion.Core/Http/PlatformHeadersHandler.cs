@@ -5,7 +5,7 @@ using Ingestion.Core.Errors;
 namespace Ingestion.Core.Http;
 
 /// <summary>
-/// Adds the headers every Experience Platform call needs and, when the platform answers 401,
+/// Adds the headers every Experience Platform (or Campaign Standard) call needs and, when the platform answers 401,
 /// fetches a new token and sends the request once more: tokens expire mid-upload on long transfers.
 /// </summary>
 internal sealed class PlatformHeadersHandler(ImsTokenProvider tokens, string apiKey, string organizationId, string sandbox) : DelegatingHandler
@@ -25,9 +25,25 @@ internal sealed class PlatformHeadersHandler(ImsTokenProvider tokens, string api
         request.Headers.Remove("x-api-key");
         request.Headers.Remove("x-gw-ims-org-id");
         request.Headers.Remove("x-sandbox-name");
-        request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
-        request.Headers.TryAddWithoutValidation("x-gw-ims-org-id", organizationId);
-        request.Headers.TryAddWithoutValidation("x-sandbox-name", sandbox);
+        if (request.IsCampaign())
+        {
+            // Campaign Standard's documented set: Authorization, X-Api-Key, Content-Type (on the content) and
+            // Cache-Control: no-cache; it addresses the instance in the path, so no organisation or sandbox.
+            request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
+            request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        }
+        else
+        {
+            if (organizationId.Length == 0 || sandbox.Length == 0)
+            {
+                // A session opened with -Platform Campaign has neither: say how to get one instead of a gateway 400.
+                throw new IngestionException(IngestErrorKind.InvalidArgument, Messages.SessionHasNoAep) { RecommendedAction = Messages.SessionHasNoAepAction };
+            }
+
+            request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
+            request.Headers.TryAddWithoutValidation("x-gw-ims-org-id", organizationId);
+            request.Headers.TryAddWithoutValidation("x-sandbox-name", sandbox);
+        }
 
         var token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Ingestion.Core.Aep;
+using Ingestion.Core.Campaign;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Http;
 
 namespace Ingestion.Core.Sessions;
 
 /// <summary>
-/// A connection to one AEP organisation and sandbox: one handler chain, one token cache.
+/// A connection to one AEP organisation and sandbox and/or one Campaign Standard instance: one handler chain, one token cache.
 /// Holds the client secret only as the caller's SecureString; nothing here prints it.
 /// </summary>
 public sealed partial class IngestSession : IDisposable
@@ -15,12 +16,15 @@ public sealed partial class IngestSession : IDisposable
     private readonly HttpClient imsHttp;
     private readonly ImsTokenProvider tokens;
 
-    private IngestSession(AepConnectionOptions options, Uri endpoint, Uri imsEndpoint)
+    private IngestSession(AepConnectionOptions options, Uri endpoint, Uri imsEndpoint, Uri? campaignEndpoint)
     {
         Endpoint = endpoint;
         ImsEndpoint = imsEndpoint;
+        Platform = options.Platform;
         OrganizationId = options.OrganizationId;
         Sandbox = options.Sandbox;
+        CampaignTenant = string.IsNullOrWhiteSpace(options.CampaignTenant) ? null : options.CampaignTenant;
+        CampaignEndpoint = campaignEndpoint;
         ClientId = options.ClientId;
         Retry = options.Retry;
         Connected = options.TimeProvider.GetUtcNow();
@@ -44,15 +48,27 @@ public sealed partial class IngestSession : IDisposable
         Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider);
         Schemas = new SchemaRegistryClient(connection, Catalog);
         DataAccess = new DataAccessClient(connection);
+        Campaign = new CampaignClient(
+            campaignEndpoint is null ? null : new PlatformConnection(platformHttp, campaignEndpoint),
+            CampaignTenant,
+            options.TimeProvider);
     }
 
     public Guid Id { get; } = Guid.NewGuid();
-    public IngestPlatform Platform => IngestPlatform.Aep;
+    /// <summary>What the session was opened for; an Aep session with a <see cref="CampaignTenant"/> serves Campaign too.</summary>
+    public IngestPlatform Platform { get; }
     public Uri Endpoint { get; }
     public Uri ImsEndpoint { get; }
     public string OrganizationId { get; }
     public string Sandbox { get; }
     public string ClientId { get; }
+
+    /// <summary>The Campaign Standard instance id, or null when the session serves AEP only.</summary>
+    public string? CampaignTenant { get; }
+
+    /// <summary>Where Campaign calls go (<c>https://mc.adobe.io/</c>, or the emulator); null without a tenant.</summary>
+    public Uri? CampaignEndpoint { get; }
+
     public RetrySettings Retry { get; }
     public DateTimeOffset Connected { get; }
     public DateTimeOffset? TokenExpires => tokens.Expires;
@@ -65,19 +81,35 @@ public sealed partial class IngestSession : IDisposable
     public SchemaRegistryClient Schemas { get; }
     public DataAccessClient DataAccess { get; }
 
+    /// <summary>Campaign Standard's XDM mapping ingestion; its calls fail with a clear error when the session has no tenant.</summary>
+    public CampaignClient Campaign { get; }
+
     /// <summary>Checks the options, then acquires the first token so that wrong credentials fail here, not mid-job.</summary>
     public static async Task<IngestSession> ConnectAsync(AepConnectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         Require(options.ClientId, "ClientId");
-        Require(options.OrganizationId, "OrganizationId");
-        Require(options.Sandbox, "Sandbox");
+        if (options.Platform == IngestPlatform.Campaign)
+        {
+            // Campaign addresses the instance, not the IMS organisation: only the tenant is needed.
+            Require(options.CampaignTenant, "CampaignTenant");
+        }
+        else
+        {
+            Require(options.OrganizationId, "OrganizationId");
+            Require(options.Sandbox, "Sandbox");
+        }
+
+        if (options.CampaignTenant is { } tenant && !string.IsNullOrWhiteSpace(tenant))
+        {
+            CampaignClient.CheckTenant(tenant);
+        }
         if (options.ClientSecret is null || options.ClientSecret.Length == 0)
         {
             throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.ValueRequired, "ClientSecret"));
         }
 
-        if (!SandboxName().IsMatch(options.Sandbox))
+        if (options.Sandbox.Length > 0 && !SandboxName().IsMatch(options.Sandbox))
         {
             throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.SandboxLowercase, options.Sandbox)) { Target = options.Sandbox };
         }
@@ -87,7 +119,14 @@ public sealed partial class IngestSession : IDisposable
         var ims = EndpointRules.Check(options.ImsEndpoint
             ?? (EndpointRules.IsLoopback(endpoint) ? endpoint : AepConnectionOptions.DefaultImsEndpoint));
 
-        var session = new IngestSession(options, endpoint, ims);
+        Uri? campaign = null;
+        if (!string.IsNullOrWhiteSpace(options.CampaignTenant))
+        {
+            campaign = EndpointRules.Check(options.CampaignEndpoint
+                ?? (EndpointRules.IsLoopback(endpoint) ? endpoint : AepConnectionOptions.DefaultCampaignEndpoint));
+        }
+
+        var session = new IngestSession(options, endpoint, ims, campaign);
         try
         {
             await session.tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -107,7 +146,11 @@ public sealed partial class IngestSession : IDisposable
         imsHttp.Dispose();
     }
 
-    public override string ToString() => $"{Platform} {OrganizationId}/{Sandbox} at {Endpoint}";
+    public override string ToString() => Platform == IngestPlatform.Campaign
+        ? $"Campaign {CampaignTenant} at {CampaignEndpoint}"
+        : CampaignTenant is null
+            ? $"{Platform} {OrganizationId}/{Sandbox} at {Endpoint}"
+            : $"{Platform} {OrganizationId}/{Sandbox} at {Endpoint}, Campaign {CampaignTenant} at {CampaignEndpoint}";
 
     private static HttpMessageHandler Chain(AepConnectionOptions options, HttpMessageHandler primary, DelegatingHandler? headers)
     {

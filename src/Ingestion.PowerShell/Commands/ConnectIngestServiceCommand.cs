@@ -19,6 +19,7 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     private const string CredentialSet = "Credential";
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
+    /// <summary>Aep (default; needs -OrganizationId and -Sandbox, -Tenant adds Campaign) or Campaign (needs -Tenant only).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public IngestPlatform Platform { get; set; } = IngestPlatform.Aep;
 
@@ -36,13 +37,25 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [ValidateNotNull]
     public PSCredential Credential { get; set; } = null!;
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The IMS organization; needed for -Platform Aep, ignored by Campaign.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string OrganizationId { get; set; } = null!;
+    public string? OrganizationId { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The sandbox; needed for -Platform Aep, ignored by Campaign.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string Sandbox { get; set; } = null!;
+    public string? Sandbox { get; set; }
+
+    /// <summary>The Campaign Standard instance id (not the IMS organization; stage instances end in -mkt-stage).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Tenant { get; set; }
+
+    /// <summary>Where Campaign calls go: https://mc.adobe.io/ by default, the -Endpoint itself when that is loopback (the emulator).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public Uri? CampaignEndpoint { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -89,13 +102,32 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidRetryDelay, ErrorCategory.InvalidArgument, string.Format(Messages.RetryDelayOutOfRange, RetryDelay, MaxRetryDelay), RetryDelay));
         }
 
+        if (Platform == IngestPlatform.Campaign && string.IsNullOrEmpty(Tenant))
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.CampaignNeedsTenant, Platform));
+        }
+
+        if (Platform == IngestPlatform.Aep && (string.IsNullOrEmpty(OrganizationId) || string.IsNullOrEmpty(Sandbox)))
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.AepNeedsOrganization, Platform));
+        }
+
+        if (CampaignEndpoint is not null && string.IsNullOrEmpty(Tenant))
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.CampaignEndpointNeedsTenant, CampaignEndpoint));
+        }
+
         var fromCredential = ParameterSetName == CredentialSet;
         var options = new AepConnectionOptions
         {
             ClientId = fromCredential ? Credential.UserName : ClientId,
             ClientSecret = fromCredential ? Credential.Password : ClientSecret,
-            OrganizationId = OrganizationId,
-            Sandbox = Sandbox,
+            Platform = Platform,
+            // Campaign ignores them; a Campaign session never sends them (Start-IngestEmulator pipes them in anyway).
+            OrganizationId = Platform == IngestPlatform.Aep ? OrganizationId! : string.Empty,
+            Sandbox = Platform == IngestPlatform.Aep ? Sandbox! : string.Empty,
+            CampaignTenant = Tenant,
+            CampaignEndpoint = CampaignEndpoint,
             Scope = Scope,
             PlatformEndpoint = Endpoint,
             ImsEndpoint = ImsEndpoint,

@@ -4,27 +4,51 @@ using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
 
-/// <summary>Reads a batch's status from Catalog; -Wait polls, with growing intervals, until the batch is done.</summary>
-[Cmdlet(VerbsCommon.Get, "IngestStatus")]
-[OutputType(typeof(IngestStatus))]
+/// <summary>
+/// Reads a batch's status from Catalog, or (parameter set Mapping) a Campaign XDM mapping ingestion request's status;
+/// -Wait polls, with growing intervals, until it is done. An <see cref="XdmIngestRequest"/> binds to the Mapping set by
+/// its MappingId and RequestId; it has no BatchId or Id property (its batch is AepBatchId), so it never binds the batch set.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "IngestStatus", DefaultParameterSetName = BatchSet)]
+[OutputType(typeof(IngestStatus), ParameterSetName = new[] { BatchSet })]
+[OutputType(typeof(XdmIngestRequest), ParameterSetName = new[] { MappingSet })]
 public sealed class GetIngestStatusCommand : IngestSessionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    private const string BatchSet = "Batch";
+    private const string MappingSet = "Mapping";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BatchSet)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
     public string[] BatchId { get; set; } = null!;
 
-    /// <summary>Waits until the batch reaches a final state (success, failure, abort…).</summary>
+    /// <summary>The Campaign XDM mapping whose ingestion request to read.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
+    [ValidateNotNullOrEmpty]
+    public string MappingId { get; set; } = null!;
+
+    /// <summary>The request id Start-XdmMappingIngest returned.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
+    [ValidateRange(0, long.MaxValue)]
+    public long RequestId { get; set; }
+
+    /// <summary>Waits until the batch or request reaches a final state (success, failure, abort…).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>With -Wait: how long to wait per batch; 0 waits until it ends or Ctrl+C.</summary>
+    /// <summary>With -Wait: how long to wait per batch or request; 0 waits until it ends or Ctrl+C.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == MappingSet)
+        {
+            ProcessMapping();
+            return;
+        }
+
         var session = RequireSession();
         foreach (var batchId in BatchId)
         {
@@ -39,6 +63,22 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
             {
                 WriteObject(status);
             }
+        }
+    }
+
+    private void ProcessMapping()
+    {
+        var session = RequireCampaignSession();
+        if (Wait)
+        {
+            if (TryWaitForMapping(MappingId, RequestId, TimeoutSec, out var final))
+            {
+                WriteMappingStatus(final);
+            }
+        }
+        else if (TryRun(token => session.Campaign.GetMappingIngestAsync(MappingId, RequestId, token), MappingId, out var request))
+        {
+            WriteObject(request);
         }
     }
 }

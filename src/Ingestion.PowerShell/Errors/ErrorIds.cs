@@ -43,6 +43,11 @@ public static class ErrorIds
     public const string SchemaConflict = "SchemaConflict";
     public const string MappingNeedsConversion = "MappingNeedsConversion";
 
+    // Campaign Standard: the XDM mapping is not published or not stopped, so it cannot be triggered.
+    public const string MappingNotReady = "MappingNotReady";
+    public const string NoCampaignTenant = "NoCampaignTenant";
+    public const string InvalidPlatformParameters = "InvalidPlatformParameters";
+
     // Error diagnostics.
     public const string DiagnosticsNotEnabled = "DiagnosticsNotEnabled";
 

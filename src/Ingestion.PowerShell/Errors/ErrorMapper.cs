@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using Ingestion.Core.Aep;
+using Ingestion.Core.Campaign;
 using Ingestion.Core.EmulatorControl;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
@@ -82,6 +83,8 @@ public static class ErrorMapper
     {
         // The batch was created without -ErrorDiagnostics: nothing is wrong, a feature was off.
         _ when DataAccessClient.IsDiagnosticsNotEnabled(exception) => (ErrorIds.DiagnosticsNotEnabled, ErrorCategory.NotEnabled),
+        // Campaign refused to trigger a mapping that is not published or not stopped: fixed in the Campaign UI.
+        _ when CampaignClient.IsMappingNotReady(exception) => (ErrorIds.MappingNotReady, ErrorCategory.InvalidOperation),
         IngestErrorKind.Authentication => (ErrorIds.AuthenticationFailed, ErrorCategory.PermissionDenied),
         IngestErrorKind.PermissionDenied => (ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied),
         // Refused by the service: the request's content is wrong. Refused locally: a parameter is.
@@ -89,7 +92,7 @@ public static class ErrorMapper
         IngestErrorKind.NotFound => (ErrorIds.NotFound, ErrorCategory.ObjectNotFound),
         IngestErrorKind.InvalidState => (ErrorIds.InvalidState, ErrorCategory.InvalidOperation),
         // A wait that ran out carries the last status it saw; a request that ran out carries none.
-        IngestErrorKind.Timeout => (exception.Target is IngestStatus ? ErrorIds.WaitTimeout : ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout),
+        IngestErrorKind.Timeout => (exception.Target is IngestStatus or XdmIngestRequest ? ErrorIds.WaitTimeout : ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout),
         IngestErrorKind.RateLimited => (ErrorIds.RateLimited, ErrorCategory.LimitsExceeded),
         IngestErrorKind.Unavailable => (ErrorIds.ServiceUnavailable, ErrorCategory.ResourceUnavailable),
         IngestErrorKind.UnexpectedResponse => (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult),

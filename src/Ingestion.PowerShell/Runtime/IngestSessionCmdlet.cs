@@ -63,6 +63,53 @@ public abstract class IngestSessionCmdlet : IngestCmdlet
         WriteObject(status);
     }
 
+    /// <summary>The session, which must serve Campaign (have a tenant): otherwise the command ends naming -Tenant.</summary>
+    internal IngestSession RequireCampaignSession()
+    {
+        var session = RequireSession();
+        if (session.CampaignTenant is null)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.NoCampaignTenant, ErrorCategory.ConnectionError, string.Format(Messages.NoCampaignTenant, session), session));
+        }
+
+        return session;
+    }
+
+    /// <summary>Polls Campaign until the ingestion request is terminal, showing a progress bar; false after writing the error.</summary>
+    internal bool TryWaitForMapping(string mappingId, long requestId, int timeoutSec, out XdmIngestRequest request)
+    {
+        var session = RequireCampaignSession();
+        var options = new WaitOptions { Timeout = timeoutSec > 0 ? TimeSpan.FromSeconds(timeoutSec) : null };
+        var progress = new MappingWaitProgress(Bridge, mappingId, requestId, options.Timeout);
+        try
+        {
+            return TryRun(token => session.Campaign.WaitForMappingIngestAsync(mappingId, requestId, options, progress, token), mappingId, out request!);
+        }
+        finally
+        {
+            if (!Stopping)
+            {
+                Bridge.Complete(this, ProgressActivity.WaitMapping, progress.Activity);
+            }
+        }
+    }
+
+    /// <summary>Writes a waited-for request; Failed and Aborted also get a warning (they are results, not errors).</summary>
+    internal void WriteMappingStatus(XdmIngestRequest request)
+    {
+        if (request.Status == XdmIngestStatus.Failed)
+        {
+            var batch = request.AepBatchId is null ? string.Empty : string.Format(Messages.MappingIngestFailedBatch, request.AepBatchId);
+            WriteWarning(string.Format(Messages.MappingIngestFailed, request.MappingId, request.RequestId, request.Info ?? Messages.NoErrorGiven, batch));
+        }
+        else if (request.Status == XdmIngestStatus.Aborted)
+        {
+            WriteWarning(string.Format(Messages.MappingIngestAborted, request.MappingId, request.RequestId, request.Info ?? Messages.NoErrorGiven));
+        }
+
+        WriteObject(request);
+    }
+
     /// <summary>A batch that does not exist means the input is wrong, not one item of it: stop.</summary>
     internal static bool NotFoundEndsCommand(Exception exception) =>
         exception is Core.Errors.IngestionException { Kind: Core.Errors.IngestErrorKind.NotFound };

@@ -10,6 +10,7 @@ internal static class ProgressActivity
     /// <summary>The first file bar; each file in flight gets the next free id from here (at most 128 at once).</summary>
     public const int SendFile = 47_500;
     public const int WaitBatch = 47_200;
+    public const int WaitMapping = 47_201;
     public const int Convert = 47_400;
     public const int ConvertObjects = 47_401;
 }
