@@ -39,7 +39,7 @@
             Tags         = @('AEP', 'AdobeExperiencePlatform', 'AdobeCampaign', 'Ingestion', 'Batch', 'CDP', 'Emulator', 'Parquet')
             ProjectUri   = 'https://github.com/ingestion-module/Ingestion'
             LicenseUri   = 'https://github.com/ingestion-module/Ingestion/blob/main/LICENSE'
-            ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end, and a local emulator.'
+            ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end (chunked, parallel and resumable uploads of large files, Parquet conversion), Adobe Campaign Standard XDM mapping ingestion, and a local emulator of both with fault injection.'
         }
     }
 }

@@ -12,6 +12,7 @@ internal static partial class Messages
     public const string OpStartMappingIngest = "Starting the ingestion of XDM mapping '{0}' on Campaign tenant '{1}'";
     public const string OpGetMappingIngest = "Reading ingestion request {1} of XDM mapping '{0}' on Campaign tenant '{2}'";
     public const string CampaignFailed = "{0} failed (HTTP {1}): {2}";
+    public const string CampaignRefused = "{0} was refused: {1}";
     public const string CampaignNoInfo = "Campaign gave no reason";
     public const string CampaignNoRequestId = "{0}: Campaign answered '{1}' without a requestId.";
     public const string CampaignUnknownStatus = "{0}: Campaign answered the status '{1}', which the API does not document.";

@@ -227,7 +227,10 @@ public sealed class CampaignClient
     /// <summary>A "Failed" answer (or an error status with Campaign's body) as an exception with a kind and an action that fit its text.</summary>
     private static IngestionException Refused(string operation, string mappingId, string tenant, HttpStatusCode status, string? info, string? requestId, XdmIngestRequest? refused, string? notFoundAction = null)
     {
-        var text = string.Format(Messages.CampaignFailed, operation, (int)status, info ?? Messages.CampaignNoInfo);
+        // Campaign refuses with "status":"Failed" in a 200 as well: an HTTP status is only worth naming when it is an error.
+        var text = (int)status >= 400
+            ? string.Format(Messages.CampaignFailed, operation, (int)status, info ?? Messages.CampaignNoInfo)
+            : string.Format(Messages.CampaignRefused, operation, info ?? Messages.CampaignNoInfo);
         IngestErrorKind kind;
         string? action;
         object target = mappingId;
