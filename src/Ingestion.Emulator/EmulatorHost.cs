@@ -1,5 +1,6 @@
 using Ingestion.Emulator.Campaign;
 using Ingestion.Emulator.Config;
+using Ingestion.Emulator.DataCloud;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Hosting;
 using Ingestion.Emulator.Ims;
@@ -16,23 +17,25 @@ namespace Ingestion.Emulator;
 
 /// <summary>
 /// A running emulator of Adobe IMS, Batch Ingestion, Catalog, a small Schema Registry and Campaign Standard's
-/// XDM mapping ingestion, listening on
+/// XDM mapping ingestion and a Salesforce Data Cloud org's Ingestion API, listening on
 /// 127.0.0.1 over plain HTTP and keeping its state under <see cref="DataDirectory"/>.
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly BatchProcessor _processor;
+    private readonly DataCloudService _dataCloud;
     private readonly LockFile _lock;
     private readonly string _lockPath;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private EmulatorHost(WebApplication app, BatchProcessor processor, ILoggerFactory loggerFactory, LockFile lockFile, string lockPath, EmulatorOptions options, EmulatorCredentials credentials, string dataDirectory, ILogger logger)
+    private EmulatorHost(WebApplication app, BatchProcessor processor, DataCloudService dataCloud, ILoggerFactory loggerFactory, LockFile lockFile, string lockPath, EmulatorOptions options, EmulatorCredentials credentials, string dataDirectory, ILogger logger)
     {
         _app = app;
         _processor = processor;
+        _dataCloud = dataCloud;
         _loggerFactory = loggerFactory;
         _lock = lockFile;
         _lockPath = lockPath;
@@ -53,6 +56,15 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     /// <summary>The credentials this emulator accepts. Not secret.</summary>
     public EmulatorCredentials Credentials { get; }
+
+    /// <summary>The Data Cloud user the login endpoint knows (the JWT's <c>sub</c>).</summary>
+    public static string DataCloudUserName => DataCloudIdentity.UserName;
+
+    /// <summary>The built-in connected app's private key (PKCS#8 PEM); its consumer key is <see cref="EmulatorCredentials.ClientId"/>.</summary>
+    public string DataCloudPrivateKeyPath => _dataCloud.PrivateKeyPath;
+
+    /// <summary>The Salesforce login URL: <see cref="Endpoint"/> without the trailing slash, also the JWT audience.</summary>
+    public string DataCloudLoginUrl => Endpoint.ToString().TrimEnd('/');
 
     /// <summary>The emulator's version (the module version).</summary>
     public static string Version => InfoEndpoints.Version;
@@ -82,6 +94,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("Ingestion.Emulator");
         WebApplication? app = null;
         BatchProcessor? processor = null;
+        DataCloudService? dataCloud = null;
         try
         {
             var configPath = options.ConfigPath is not null ? Path.GetFullPath(options.ConfigPath) : layout.DefaultConfigFile;
@@ -100,6 +113,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             processor = new BatchProcessor(
                 layout, batches, datasets, schemas, options.TimeProvider, options.ProcessingDelay, loggerFactory.CreateLogger<BatchProcessor>());
             var faults = new FaultInjector(options.Faults ?? config.Faults ?? FaultOptions.None, loggerFactory.CreateLogger("Ingestion.Emulator.Faults"));
+            dataCloud = DataCloudService.Start(
+                layout, config.DataCloud ?? DataCloudCatalog.BuiltInOnly, options.TimeProvider, options.ProcessingDelay, faults, loggerFactory.CreateLogger("Ingestion.Emulator.DataCloud"));
             var emulator = new EmulatorContext
             {
                 Options = options,
@@ -112,6 +127,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                 Faults = faults,
                 Campaign = config.Campaign ?? CampaignCatalog.BuiltInOnly,
                 CampaignRequests = campaignRequests,
+                DataCloud = dataCloud,
             };
 
             await ConfigApplier.ApplyAsync(emulator, config, configPath, logger, ct);
@@ -131,23 +147,30 @@ public sealed class EmulatorHost : IAsyncDisposable
             endpoint = ResolveEndpoint(app);
             var lockFile = new LockFile(
                 Environment.ProcessId, endpoint.ToString(), options.TimeProvider.GetUtcNow(), layout.Root,
-                credentials.ClientId, credentials.ClientSecret, credentials.OrganizationId, credentials.Sandbox, Version);
+                credentials.ClientId, credentials.ClientSecret, credentials.OrganizationId, credentials.Sandbox, Version,
+                DataCloudIdentity.UserName, dataCloud.PrivateKeyPath, endpoint.ToString().TrimEnd('/'));
             if (!lockFile.TryWrite(layout.LockFile))
             {
                 LockFile.ThrowIfHeld(layout.LockFile);
             }
 
             logger.LogInformation(
-                "Loaded {Schemas} schemas, {Datasets} datasets, {Batches} batches and {CampaignRequests} Campaign requests from {DataDirectory}.",
-                schemas.All.Count, datasets.Count, batches.Count, campaignRequests.Count, layout.Root);
+                "Loaded {Schemas} schemas, {Datasets} datasets, {Batches} batches, {CampaignRequests} Campaign requests and {DataCloudJobs} Data Cloud jobs from {DataDirectory}.",
+                schemas.All.Count, datasets.Count, batches.Count, campaignRequests.Count, dataCloud.Jobs.Count, layout.Root);
             processor.ResumeStaging();
-            return new EmulatorHost(app, processor, loggerFactory, lockFile, layout.LockFile, options, credentials, layout.Root, logger);
+            dataCloud.Jobs.Resume();
+            return new EmulatorHost(app, processor, dataCloud, loggerFactory, lockFile, layout.LockFile, options, credentials, layout.Root, logger);
         }
         catch
         {
             if (processor is not null)
             {
                 await processor.DisposeAsync();
+            }
+
+            if (dataCloud is not null)
+            {
+                await dataCloud.DisposeAsync();
             }
 
             if (app is not null)
@@ -175,6 +198,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         finally
         {
             await _processor.DisposeAsync();
+            await _dataCloud.DisposeAsync();
             _lock.Remove(_lockPath);
             await _app.DisposeAsync();
             _logger.LogInformation("Emulator stopped.");

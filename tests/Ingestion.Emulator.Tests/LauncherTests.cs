@@ -69,6 +69,47 @@ public sealed class LauncherTests
     }
 
     [Fact]
+    public async Task The_instance_carries_the_data_cloud_credentials_that_log_in()
+    {
+        using var directory = new TempDirectory();
+        var instance = await EmulatorLauncher.StartAsync(Options(directory), CancellationToken.None);
+        try
+        {
+            Assert.Equal("emulator@ingestion.invalid", instance.UserName);
+            Assert.Equal(directory.Combine("datacloud", "emulator-private-key.pem"), instance.PrivateKeyPath);
+            Assert.Equal(instance.Endpoint.ToString().TrimEnd('/'), instance.LoginUrl);
+
+            var found = EmulatorLauncher.FindRunning(directory.Path);
+            Assert.NotNull(found);
+            Assert.Equal(instance.UserName, found.UserName);
+            Assert.Equal(instance.PrivateKeyPath, found.PrivateKeyPath);
+            Assert.Equal(instance.LoginUrl, found.LoginUrl);
+
+            // Exactly what Connect-IngestService -Platform DataCloud binds: ClientId, UserName, PrivateKeyPath, LoginUrl.
+            using var key = System.Security.Cryptography.RSA.Create();
+            key.ImportFromPem(await File.ReadAllTextAsync(instance.PrivateKeyPath!));
+            var claims = new JsonObject
+            {
+                ["iss"] = instance.ClientId,
+                ["sub"] = instance.UserName,
+                ["aud"] = instance.LoginUrl,
+                ["exp"] = DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeSeconds(),
+            };
+            using var http = new HttpClient();
+            using var login = await http.PostAsync(instance.LoginUrl + "/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                ["assertion"] = DataCloudSession.Sign(key, claims),
+            }));
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+        finally
+        {
+            Assert.True(EmulatorLauncher.Stop(instance));
+        }
+    }
+
+    [Fact]
     public async Task A_process_that_exits_before_ready_is_reported_with_its_output()
     {
         using var directory = new TempDirectory();
@@ -123,10 +164,14 @@ public sealed class LauncherTests
 
         Assert.StartsWith("""{"event":"ready",""", ready);
         var json = JsonNode.Parse(ready!)!;
-        foreach (var field in new[] { "endpoint", "dataDirectory", "processId", "clientId", "clientSecret", "organizationId", "sandbox" })
+        foreach (var field in new[] { "endpoint", "dataDirectory", "processId", "clientId", "clientSecret", "organizationId", "sandbox", "userName", "privateKeyPath", "loginUrl" })
         {
             Assert.NotNull(json[field]);
         }
+
+        Assert.Equal("emulator@ingestion.invalid", (string)json["userName"]!);
+        Assert.Equal(directory.Combine("datacloud", "emulator-private-key.pem"), (string)json["privateKeyPath"]!);
+        Assert.Equal(((string)json["endpoint"]!).TrimEnd('/'), (string)json["loginUrl"]!);
 
         Assert.Equal(process.Id, (int)json["processId"]!);
         Assert.Equal(directory.Path, (string)json["dataDirectory"]!);

@@ -13,6 +13,18 @@ public sealed class EmulatorInstance
     public required string OrganizationId { get; init; }
     public required string Sandbox { get; init; }
 
+    /// <summary>
+    /// The Salesforce Data Cloud user (the JWT's <c>sub</c>); <see cref="ClientId"/> is the connected app's consumer key.
+    /// Null for an emulator too old to emulate Data Cloud.
+    /// </summary>
+    public string? UserName { get; init; }
+
+    /// <summary>The built-in connected app's private key, a PKCS#8 PEM file in the data directory, to sign JWT assertions with.</summary>
+    public string? PrivateKeyPath { get; init; }
+
+    /// <summary>The Salesforce login URL (<c>http://127.0.0.1:port</c>, no trailing slash), also the JWT audience.</summary>
+    public string? LoginUrl { get; init; }
+
     /// <summary>The emulator's version, when it reported one.</summary>
     public string? Version { get; init; }
 

@@ -266,6 +266,7 @@ public static class EmulatorLauncher
             using var json = JsonDocument.Parse(line);
             var root = json.RootElement;
             string Text(string name) => root.GetProperty(name).GetString() ?? throw new JsonException($"'{name}' is null");
+            string? Optional(string name) => root.TryGetProperty(name, out var value) ? value.GetString() : null;
             return new EmulatorInstance
             {
                 Endpoint = new Uri(Text("endpoint")),
@@ -276,6 +277,9 @@ public static class EmulatorLauncher
                 OrganizationId = Text("organizationId"),
                 Sandbox = Text("sandbox"),
                 Version = root.TryGetProperty("version", out var version) ? version.GetString() : null,
+                UserName = Optional("userName"),
+                PrivateKeyPath = Optional("privateKeyPath"),
+                LoginUrl = Optional("loginUrl"),
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or UriFormatException or FormatException)

@@ -38,6 +38,15 @@ internal sealed class EmulatorLockFile
     [JsonPropertyName("version")]
     public string? Version { get; init; }
 
+    [JsonPropertyName("userName")]
+    public string? UserName { get; init; }
+
+    [JsonPropertyName("privateKeyPath")]
+    public string? PrivateKeyPath { get; init; }
+
+    [JsonPropertyName("loginUrl")]
+    public string? LoginUrl { get; init; }
+
     public static string PathFor(string dataDirectory) => Path.Combine(dataDirectory, FileName);
 
     public static EmulatorLockFile? Read(string dataDirectory)
@@ -79,6 +88,9 @@ internal sealed class EmulatorLockFile
             OrganizationId = OrganizationId,
             Sandbox = Sandbox,
             Version = Version,
+            UserName = UserName,
+            PrivateKeyPath = PrivateKeyPath,
+            LoginUrl = LoginUrl,
         };
     }
 }

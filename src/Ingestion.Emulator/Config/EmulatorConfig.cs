@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ingestion.Emulator.Campaign;
+using Ingestion.Emulator.DataCloud;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Http;
 using Ingestion.Emulator.Schemas;
@@ -15,17 +16,18 @@ namespace Ingestion.Emulator.Config;
 ///   "schemas":  [ { "title": "…", "type": "object", "properties": { … } } ],
 ///   "datasets": [ { "id": "…", "name": "…", "schemaId": "&lt;$id, meta:altId or title&gt;", "tags": { … } } ],
 ///   "faults":   { "seed": 42, "serverErrorRate": 0.1, "throttleRate": 0.05, "retryAfterSeconds": 1, … },
-///   "campaign": { "tenants": [ "acme" ], "mappings": [ { "id": "profiles", "tenant": "acme", … } ] } }
+///   "campaign": { "tenants": [ "acme" ], "mappings": [ { "id": "profiles", "tenant": "acme", … } ] },
+///   "dataCloud": { "sources": [ { "name": "my_api_connector", "objects": [ … ] } ], "connectedApps": [ … ] } }
 /// </code>
-/// The <c>campaign</c> object is described on <see cref="CampaignConfig"/>.
+/// The <c>campaign</c> object is described on <see cref="CampaignConfig"/>, <c>dataCloud</c> on <see cref="DataCloudCatalog"/>.
 /// </summary>
 internal sealed record EmulatorConfig(
     EmulatorCredentials? Credentials, IReadOnlyList<JsonObject> Schemas, IReadOnlyList<ConfiguredDataset> Datasets, FaultOptions? Faults = null,
-    CampaignCatalog? Campaign = null)
+    CampaignCatalog? Campaign = null, DataCloudCatalog? DataCloud = null)
 {
     public static EmulatorConfig Empty { get; } = new(null, [], []);
 
-    private static readonly HashSet<string> TopLevelKeys = ["credentials", "schemas", "datasets", "faults", "campaign", "$schema"];
+    private static readonly HashSet<string> TopLevelKeys = ["credentials", "schemas", "datasets", "faults", "campaign", "dataCloud", "$schema"];
     private static readonly HashSet<string> CredentialKeys = ["clientId", "clientSecret", "organizationId", "sandbox"];
     private static readonly HashSet<string> DatasetKeys = ["id", "name", "schemaId", "tags", "description"];
 
@@ -59,7 +61,7 @@ internal sealed record EmulatorConfig(
 
         foreach (var key in json.Select(p => p.Key).Where(k => !TopLevelKeys.Contains(k)))
         {
-            throw Invalid(path, $"has an unknown property '{key}'; expected credentials, schemas, datasets, faults, campaign.");
+            throw Invalid(path, $"has an unknown property '{key}'; expected credentials, schemas, datasets, faults, campaign, dataCloud.");
         }
 
         return new EmulatorConfig(
@@ -67,7 +69,8 @@ internal sealed record EmulatorConfig(
             ParseSchemas(path, json["schemas"]),
             ParseDatasets(path, json["datasets"]),
             ParseFaults(path, json["faults"]),
-            CampaignConfig.Parse(path, json["campaign"]));
+            CampaignConfig.Parse(path, json["campaign"]),
+            DataCloudCatalog.Parse(path, json["dataCloud"]));
     }
 
     private static FaultOptions? ParseFaults(string path, JsonNode? node)

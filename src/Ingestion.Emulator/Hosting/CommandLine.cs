@@ -8,7 +8,9 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
     public const string Usage = """
         Ingestion.Emulator - a local emulator of Adobe Experience Platform batch ingestion
         (IMS tokens, Batch Ingestion, Catalog and a small Schema Registry) and of Adobe Campaign
-        Standard's XDM mapping ingestion (/{tenant}/campaign/dataIngestion/xdmIngestion/...) on 127.0.0.1.
+        Standard's XDM mapping ingestion (/{tenant}/campaign/dataIngestion/xdmIngestion/...) and of a
+        Salesforce Data Cloud org (JWT bearer login /services/oauth2/token, token exchange
+        /services/a360/token, Ingestion API bulk jobs and streaming under /api/v1/ingest) on 127.0.0.1.
 
         Usage: Ingestion.Emulator [options]
 
@@ -19,9 +21,13 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
                                      tenants and XDM mappings ("campaign"; built in: tenant "emulator" with
                                      mappings demo-profiles, demo-not-stopped, demo-not-published,
                                      demo-db-failure, demo-upload-failure, demo-aborted)
+                                     and Data Cloud ("dataCloud": sources with objects and fields, more
+                                     connected apps with their public keys, tokenLifetimeSeconds; built in:
+                                     source emulator_connector with objects orders and customers)
                                      (default: <data-dir>/emulator.config.json when it exists).
           --token-lifetime SECONDS   Lifetime of issued access tokens (default 86399).
-          --processing-delay MS      Time from a batch's COMPLETE to its final state (default 1000).
+          --processing-delay MS      Time from a batch's COMPLETE (or a Data Cloud job's UploadComplete) to its
+                                     final state (default 1000).
           --log-file PATH            After the ready line, write log lines to PATH instead of stdout.
           --faults SPEC              Inject faults, e.g. "server-error=0.1,throttle=0.05,seed=42" (default: the
                                      config file's "faults", else none). Keys, comma separated:
@@ -45,7 +51,8 @@ internal sealed record CommandLine(EmulatorOptions Options, string? LogFile, boo
           --help                     Show this text.
 
         When ready, one JSON line starting with {"event":"ready"} is printed to stdout with the endpoint and
-        the credentials to use; log lines follow. Ctrl+C or SIGTERM stops the emulator.
+        the credentials to use (Data Cloud: clientId is the consumer key, plus userName, privateKeyPath and
+        loginUrl; the key pair is made on first start in <data-dir>/datacloud); log lines follow. Ctrl+C or SIGTERM stops the emulator.
         Exit codes: 0 stopped, 1 could not start, 2 bad arguments.
         """;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Ingestion.Emulator.Campaign;
 using Ingestion.Emulator.Catalog;
+using Ingestion.Emulator.DataCloud;
 using Ingestion.Emulator.Export;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Gateway;
@@ -48,6 +49,7 @@ internal static class EmulatorApp
         builder.Services.AddSingleton(tokens);
         builder.Services.AddSingleton(emulator.Credentials);
         builder.Services.AddSingleton(emulator.Faults);
+        builder.Services.AddSingleton(emulator.DataCloud);
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
@@ -57,6 +59,7 @@ internal static class EmulatorApp
         app.UseMiddleware<FaultInjectionMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<GatewayMiddleware>();
+        app.UseMiddleware<DataCloudGatewayMiddleware>();
         app.UseMiddleware<FileUploadMiddleware>();
         app.UseRouting();
 
@@ -70,6 +73,10 @@ internal static class EmulatorApp
         var schemas = ActivatorUtilities.CreateInstance<SchemaEndpoints>(services);
         var dataAccess = new DataAccessEndpoints(emulator);
         var campaign = new CampaignEndpoints(emulator);
+        var dataCloudAuth = new DataCloudAuthEndpoints(
+            emulator.DataCloud.Tokens, emulator.DataCloud.Key, emulator.Credentials, emulator.DataCloud.Catalog, emulator.Time, endpoint);
+        var dataCloudJobs = new DataCloudJobEndpoints(emulator.DataCloud);
+        var dataCloudStreaming = new DataCloudStreamingEndpoints(emulator.DataCloud, emulator.Time);
 
         app.MapGet("/", info.RootAsync);
         app.MapGet("/emulator/health", info.HealthAsync);
@@ -96,7 +103,22 @@ internal static class EmulatorApp
         app.MapPost(CampaignEndpoints.Route, campaign.TriggerAsync);
         app.MapGet(CampaignEndpoints.Route, campaign.StatusAsync);
 
-        app.MapFallback(context => throw Problems.RouteNotFound(context.Request.Method, context.Request.Path.Value ?? "/"));
+        app.MapPost(DataCloudAuthEndpoints.LoginRoute, dataCloudAuth.LoginAsync);
+        app.MapPost(DataCloudAuthEndpoints.ExchangeRoute, dataCloudAuth.ExchangeAsync);
+        app.MapPost(DataCloudJobEndpoints.JobsRoute, dataCloudJobs.CreateAsync);
+        app.MapGet(DataCloudJobEndpoints.JobsRoute, dataCloudJobs.ListAsync);
+        app.MapGet(DataCloudJobEndpoints.JobRoute, dataCloudJobs.GetAsync);
+        app.MapPatch(DataCloudJobEndpoints.JobRoute, dataCloudJobs.PatchAsync);
+        app.MapDelete(DataCloudJobEndpoints.JobRoute, dataCloudJobs.DeleteAsync);
+        app.MapPut(DataCloudJobEndpoints.BatchesRoute, dataCloudJobs.UploadAsync);
+        app.MapPost(DataCloudStreamingEndpoints.ObjectRoute, dataCloudStreaming.UpsertAsync);
+        app.MapDelete(DataCloudStreamingEndpoints.ObjectRoute, dataCloudStreaming.DeleteAsync);
+        app.MapPost(DataCloudStreamingEndpoints.TestRoute, dataCloudStreaming.TestAsync);
+        app.MapGet(DataCloudStreamingEndpoints.RecordsRoute, dataCloudStreaming.RecordsAsync);
+
+        app.MapFallback(context => context.Request.Path.StartsWithSegments(DataCloudGatewayMiddleware.Prefix, StringComparison.OrdinalIgnoreCase)
+            ? throw DataCloudErrors.NotFound($"The Ingestion API has no endpoint for {context.Request.Method} {context.Request.Path}.")
+            : throw Problems.RouteNotFound(context.Request.Method, context.Request.Path.Value ?? "/"));
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Ingestion.Emulator.Campaign;
+using Ingestion.Emulator.DataCloud;
 using Ingestion.Emulator.Faults;
 using Ingestion.Emulator.Processing;
 using Ingestion.Emulator.Schemas;
@@ -21,6 +22,9 @@ internal sealed class EmulatorContext
     /// <summary>Campaign instances and XDM mappings: the built-ins and the config file's.</summary>
     public CampaignCatalog Campaign { get; init; } = CampaignCatalog.BuiltInOnly;
     public required CampaignRequestStore CampaignRequests { get; init; }
+
+    /// <summary>The Salesforce Data Cloud org: key, tokens, sources and objects, bulk jobs and records.</summary>
+    public required DataCloudService DataCloud { get; init; }
 
     public TimeProvider Time => Options.TimeProvider;
 

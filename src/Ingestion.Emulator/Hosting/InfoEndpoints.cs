@@ -19,6 +19,7 @@ internal sealed class InfoEndpoints(EmulatorContext emulator, Func<Uri> endpoint
             ["version"] = Version,
             ["datasets"] = emulator.Datasets.Count,
             ["batches"] = emulator.Batches.Count,
+            ["dataCloudJobs"] = emulator.DataCloud.Jobs.Count,
         });
 
     private string CampaignMappings() => string.Join(
@@ -26,6 +27,11 @@ internal sealed class InfoEndpoints(EmulatorContext emulator, Func<Uri> endpoint
         emulator.Campaign.Mappings
             .OrderBy(m => m.Tenant, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal)
             .Select(m => $"  {m.Tenant}/{m.Id}: {Describe(m)}"));
+
+    private string DataCloudObjects() => string.Join(
+        "\n",
+        emulator.DataCloud.Catalog.Objects.Select(o =>
+            $"  {o.Source}.{o.Name}: {string.Join(", ", o.Fields.Select(f => $"{f.Name}{(f.PrimaryKey ? "*" : string.Empty)} {f.Type.ToString().ToLowerInvariant()}"))}"));
 
     private static string Describe(CampaignMapping mapping)
     {
@@ -55,7 +61,7 @@ internal sealed class InfoEndpoints(EmulatorContext emulator, Func<Uri> endpoint
         var text = $$"""
             Ingestion emulator {{Version}}
             A local stand-in for Adobe Experience Platform batch ingestion: IMS tokens, Batch Ingestion, Catalog and a small Schema Registry,
-            and for Adobe Campaign Standard's XDM mapping ingestion.
+            for Adobe Campaign Standard's XDM mapping ingestion, and for a Salesforce Data Cloud org's Ingestion API (bulk jobs and streaming).
             Data directory: {{emulator.Layout.Root}}
 
             Credentials (not secret; the emulator only listens on 127.0.0.1):
@@ -78,6 +84,28 @@ internal sealed class InfoEndpoints(EmulatorContext emulator, Func<Uri> endpoint
               POST {{url}}{tenant}/campaign/dataIngestion/xdmIngestion/{mappingId}/ingest                  (Campaign: trigger)
               GET  {{url}}{tenant}/campaign/dataIngestion/xdmIngestion/{mappingId}/ingest?requestId=N      (Campaign: status)
                    headers Authorization: Bearer <token> and X-Api-Key: <client id>; no organization or sandbox header
+
+            Salesforce Data Cloud (connect with -Platform DataCloud):
+              consumer key     {{credentials.ClientId}}  (the connected app; JWTs are RS256-signed with its private key)
+              username         {{EmulatorHost.DataCloudUserName}}
+              private key      {{emulator.DataCloud.PrivateKeyPath}}  (PKCS#8 PEM)
+              login URL        {{url.ToString().TrimEnd('/')}}  (JWT aud: this URL, https://login.salesforce.com or https://test.salesforce.com)
+
+              POST {{url}}services/oauth2/token                 (grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer, assertion=JWT)
+              POST {{url}}services/a360/token                   (grant_type=urn:salesforce:grant-type:external:cdp, subject_token=core token)
+                   instance_url in its answer is a bare host:port, as Salesforce answers; clients add http:// for loopback
+              POST {{url}}api/v1/ingest/jobs                    ({"object","sourceName","operation":"upsert"|"delete"})
+              PUT  {{url}}api/v1/ingest/jobs/{id}/batches       (text/csv, at most 150 MB and 100 files per job)
+              PATCH {{url}}api/v1/ingest/jobs/{id}              ({"state":"UploadComplete"|"Aborted"}); GET, DELETE, GET api/v1/ingest/jobs
+              POST {{url}}api/v1/ingest/sources/{source}/{object}               ({"data":[…]}, at most 200 KB)
+              DELETE {{url}}api/v1/ingest/sources/{source}/{object}?ids=a,b     (at most 200 ids)
+              POST {{url}}api/v1/ingest/sources/{source}/{object}/actions/test  (validation only)
+              GET  {{url}}emulator/datacloud/{source}/{object}/records           (emulator only: the stored records)
+                   header Authorization: Bearer <Data Cloud token>; errors are [{"errorCode","message"}]
+              Limits: 5 jobs Open/UploadComplete/InProgress, 20 jobs per hour, 250 streaming requests per second (429 + Retry-After)
+
+            Data Cloud objects (source.object: fields, * primary key):
+            {{DataCloudObjects()}}
 
             Campaign tenants: {{string.Join(", ", emulator.Campaign.Tenants.Order(StringComparer.Ordinal))}}
             Campaign XDM mappings (tenant/id: what a trigger does):

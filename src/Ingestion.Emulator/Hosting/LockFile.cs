@@ -17,7 +17,10 @@ internal sealed record LockFile(
     string ClientSecret,
     string OrganizationId,
     string Sandbox,
-    string Version)
+    string Version,
+    string? UserName = null,
+    string? PrivateKeyPath = null,
+    string? LoginUrl = null)
 {
     /// <summary>Fails when the recorded emulator is still running; a lock left behind by a dead process is ignored.</summary>
     public static void ThrowIfHeld(string path)

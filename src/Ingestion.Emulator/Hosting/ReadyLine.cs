@@ -18,6 +18,9 @@ internal static class ReadyLine
         ["clientSecret"] = host.Credentials.ClientSecret,
         ["organizationId"] = host.Credentials.OrganizationId,
         ["sandbox"] = host.Credentials.Sandbox,
+        ["userName"] = EmulatorHost.DataCloudUserName,
+        ["privateKeyPath"] = host.DataCloudPrivateKeyPath,
+        ["loginUrl"] = host.DataCloudLoginUrl,
         ["version"] = EmulatorHost.Version,
     }.ToJsonString();
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ingestion.Emulator.Http;
 
-/// <summary>Turns <see cref="ServiceException"/> into problem JSON and anything unexpected into a logged 500.</summary>
+/// <summary>Turns <see cref="ServiceException"/> into problem JSON, <see cref="DataCloud.DataCloudException"/> into Salesforce's error list, and anything unexpected into a logged 500.</summary>
 internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -15,6 +15,10 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
         catch (ServiceException problem) when (!context.Response.HasStarted)
         {
             await ErrorResponses.WriteProblemAsync(context, problem);
+        }
+        catch (DataCloud.DataCloudException refusal) when (!context.Response.HasStarted)
+        {
+            await refusal.WriteAsync(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

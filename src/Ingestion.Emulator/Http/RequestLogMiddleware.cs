@@ -19,8 +19,8 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, ILogger<Request
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                // IMS takes credentials in the query as well as the body: never write that query to the log.
-                var target = context.Request.Path.StartsWithSegments("/ims")
+                // IMS and Salesforce's token endpoints take credentials in the query as well as the body: never write that query to the log.
+                var target = context.Request.Path.StartsWithSegments("/ims") || context.Request.Path.StartsWithSegments("/services")
                     ? context.Request.Path.Value
                     : context.Request.Path.Value + context.Request.QueryString.Value;
                 logger.LogInformation(

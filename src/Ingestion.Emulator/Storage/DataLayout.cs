@@ -14,6 +14,9 @@ internal sealed class DataLayout
     public string BatchesDirectory => Path.Combine(Root, "batches");
     public string CampaignDirectory => Path.Combine(Root, "campaign");
 
+    /// <summary>The Data Cloud org: the connected app's key, bulk jobs (<c>jobs/</c>) and stored records (<c>records/</c>).</summary>
+    public string DataCloudDirectory => Path.Combine(Root, "datacloud");
+
     /// <summary>Campaign ingestion requests and the last request id handed out.</summary>
     public string CampaignRequestsFile => Path.Combine(CampaignDirectory, "requests.json");
     public string LockFile => Path.Combine(Root, Shared.EmulatorFiles.LockFileName);
