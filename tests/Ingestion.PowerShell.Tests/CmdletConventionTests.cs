@@ -30,7 +30,7 @@ public sealed class CmdletConventionTests
             [
                 "Complete-IngestBatch", "Connect-IngestService", "ConvertTo-IngestParquet", "Disconnect-IngestService", "Get-IngestDataset", "Get-IngestError",
                 "Get-IngestParquetInfo", "Get-IngestStatus", "Get-IngestUpload", "Import-IngestParquet", "New-IngestBatch", "New-IngestDataset", "Remove-IngestBatch",
-                "Remove-IngestUpload", "Send-IngestFile", "Start-IngestEmulator", "Start-XdmMappingIngest", "Stop-IngestBatch", "Stop-IngestEmulator", "Test-IngestFile",
+                "Remove-IngestRecord", "Remove-IngestUpload", "Send-IngestFile", "Send-IngestRecord", "Start-IngestEmulator", "Start-XdmMappingIngest", "Stop-IngestBatch", "Stop-IngestEmulator", "Test-IngestFile",
             ],
             ModuleMetadata.Instance.Cmdlets.Select(c => c.Name));
     }

@@ -60,4 +60,8 @@ public static class ErrorIds
     // Anything else.
     public const string OperationCanceled = "OperationCanceled";
     public const string UnexpectedError = "UnexpectedError";
+
+    // Data Cloud streaming
+    public const string RecordTooLarge = "RecordTooLarge";
+    public const string NotARecord = "NotARecord";
 }

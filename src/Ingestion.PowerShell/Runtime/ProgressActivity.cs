@@ -13,4 +13,5 @@ internal static class ProgressActivity
     public const int WaitMapping = 47_201;
     public const int Convert = 47_400;
     public const int ConvertObjects = 47_401;
+    public const int SendRecords = 47_600;
 }
