@@ -60,4 +60,9 @@ public static class ErrorIds
     // Anything else.
     public const string OperationCanceled = "OperationCanceled";
     public const string UnexpectedError = "UnexpectedError";
+
+    // Data Cloud bulk
+    public const string JobLimitReached = "JobLimitReached";
+    public const string JobFileLimitReached = "JobFileLimitReached";
+    public const string NotDataCloudSession = "NotDataCloudSession";
 }
