@@ -14,6 +14,7 @@
         'Connect-IngestService'
         'ConvertTo-IngestParquet'
         'Disconnect-IngestService'
+        'Get-IngestBatch'
         'Get-IngestDataset'
         'Get-IngestError'
         'Get-IngestParquetInfo'

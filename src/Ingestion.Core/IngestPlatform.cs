@@ -8,4 +8,7 @@ public enum IngestPlatform
 
     /// <summary>Adobe Campaign Standard's XDM mapping ingestion (needs the Campaign tenant, the instance id).</summary>
     Campaign,
+
+    /// <summary>Salesforce Data Cloud's Ingestion API (bulk CSV jobs; needs a connected app's consumer key, a user and its key).</summary>
+    DataCloud,
 }

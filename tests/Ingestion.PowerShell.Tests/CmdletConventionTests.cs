@@ -28,7 +28,7 @@ public sealed class CmdletConventionTests
     {
         Assert.Equal(
             [
-                "Complete-IngestBatch", "Connect-IngestService", "ConvertTo-IngestParquet", "Disconnect-IngestService", "Get-IngestDataset", "Get-IngestError",
+                "Complete-IngestBatch", "Connect-IngestService", "ConvertTo-IngestParquet", "Disconnect-IngestService", "Get-IngestBatch", "Get-IngestDataset", "Get-IngestError",
                 "Get-IngestParquetInfo", "Get-IngestStatus", "Get-IngestUpload", "Import-IngestParquet", "New-IngestBatch", "New-IngestDataset", "Remove-IngestBatch",
                 "Remove-IngestRecord", "Remove-IngestUpload", "Send-IngestFile", "Send-IngestRecord", "Start-IngestEmulator", "Start-XdmMappingIngest", "Stop-IngestBatch", "Stop-IngestEmulator", "Test-IngestFile",
             ],

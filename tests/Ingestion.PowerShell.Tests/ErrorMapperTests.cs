@@ -38,6 +38,27 @@ public sealed class ErrorMapperTests
     }
 
     [Fact]
+    public void DataCloudJobLimitsHaveTheirOwnIds()
+    {
+        var limit = new IngestionException(IngestErrorKind.RateLimited, "5 open") { ServiceErrorCode = "JobLimitReached" };
+        Assert.Equal((ErrorIds.JobLimitReached, ErrorCategory.LimitsExceeded), ErrorMapper.Classify(limit));
+        var files = new IngestionException(IngestErrorKind.InvalidState, "100 files") { ServiceErrorCode = Ingestion.Core.DataCloud.DataCloudClient.JobFileLimitCode };
+        Assert.Equal((ErrorIds.JobFileLimitReached, ErrorCategory.LimitsExceeded), ErrorMapper.Classify(files));
+
+        // The service's own 429 and 409 keep the generic ids.
+        var service429 = new IngestionException(IngestErrorKind.RateLimited, "429") { StatusCode = (HttpStatusCode)429, ServiceErrorCode = "JobLimitReached" };
+        Assert.Equal(ErrorIds.RateLimited, ErrorMapper.Classify(service429).ErrorId);
+    }
+
+    [Fact]
+    public void ADataCloudWaitThatRanOutIsWaitTimeout()
+    {
+        var last = new Ingestion.Core.DataCloud.DataCloudJob { Id = "J1", State = "InProgress" };
+        var exception = new IngestionException(IngestErrorKind.Timeout, "still running") { Target = last };
+        Assert.Equal((ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout), ErrorMapper.Classify(exception));
+    }
+
+    [Fact]
     public void AWaitThatRanOutIsWaitTimeout()
     {
         var last = new IngestStatus { Id = "B1", Status = BatchStatus.Processing };

@@ -9,6 +9,7 @@ public static class DataCloudStreaming
     public static DataCloudStreamingClient For(IngestSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        throw new NotImplementedException("wired by the lead after merge");
+        // DataCloud throws a clear error on a session that is not connected to Data Cloud.
+        return new DataCloudStreamingClient(session.DataCloud);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Ingestion.Core.Aep;
 using Ingestion.Core.Campaign;
+using Ingestion.Core.DataCloud;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Http;
 
@@ -14,7 +15,10 @@ public sealed partial class IngestSession : IDisposable
 {
     private readonly HttpClient platformHttp;
     private readonly HttpClient imsHttp;
-    private readonly ImsTokenProvider tokens;
+    private readonly ImsTokenProvider? tokens;
+    private readonly DataCloudTokenProvider? dataCloudTokens;
+    private readonly DataCloudClient? dataCloud;
+    private readonly System.Security.Cryptography.RSA? signingKey;
 
     private IngestSession(AepConnectionOptions options, Uri endpoint, Uri imsEndpoint, Uri? campaignEndpoint)
     {
@@ -54,6 +58,49 @@ public sealed partial class IngestSession : IDisposable
             options.TimeProvider);
     }
 
+    private IngestSession(DataCloudConnectionOptions options, Uri loginUrl, System.Security.Cryptography.RSA key)
+    {
+        Platform = IngestPlatform.DataCloud;
+        Endpoint = loginUrl;
+        ImsEndpoint = loginUrl;
+        LoginUrl = loginUrl;
+        OrganizationId = string.Empty;
+        Sandbox = string.Empty;
+        ClientId = options.ClientId;
+        UserName = options.UserName;
+        Dataspace = string.IsNullOrWhiteSpace(options.Dataspace) ? null : options.Dataspace;
+        Retry = options.Retry;
+        Connected = options.TimeProvider.GetUtcNow();
+        signingKey = key;
+
+        var primary = options.PrimaryHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(2),
+        };
+
+        // Login and exchange go without a bearer token; API calls get the Data Cloud token (and one re-login on 401).
+        imsHttp = new HttpClient(Chain(options.Retry, options.TimeProvider, primary, headers: null), disposeHandler: options.PrimaryHandler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        dataCloudTokens = new DataCloudTokenProvider(imsHttp, loginUrl, options.ClientId, options.UserName, key, Dataspace, options.TimeProvider);
+        dataCloudHttp = new HttpClient(
+            Chain(options.Retry, options.TimeProvider, primary, new DataCloudAuthHandler(dataCloudTokens, options.ClientId)),
+            disposeHandler: false)
+        { Timeout = Timeout.InfiniteTimeSpan };
+        dataCloud = new DataCloudClient(dataCloudHttp, dataCloudTokens, options.Retry, options.TimeProvider, options.MaxUploadBytes);
+
+        // The Adobe clients exist on every session; on this one each call fails at once, saying why.
+        platformHttp = new HttpClient(new RefusingHandler(Messages.SessionIsDataCloud, Messages.SessionIsDataCloudAction)) { Timeout = Timeout.InfiniteTimeSpan };
+        var connection = new PlatformConnection(platformHttp, AepConnectionOptions.DefaultPlatformEndpoint);
+        Catalog = new CatalogClient(connection, options.TimeProvider);
+        Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider);
+        Schemas = new SchemaRegistryClient(connection, Catalog);
+        DataAccess = new DataAccessClient(connection);
+        Campaign = new CampaignClient(null, null, options.TimeProvider);
+    }
+
+    private readonly HttpClient? dataCloudHttp;
+
     public Guid Id { get; } = Guid.NewGuid();
     /// <summary>What the session was opened for; an Aep session with a <see cref="CampaignTenant"/> serves Campaign too.</summary>
     public IngestPlatform Platform { get; }
@@ -71,7 +118,28 @@ public sealed partial class IngestSession : IDisposable
 
     public RetrySettings Retry { get; }
     public DateTimeOffset Connected { get; }
-    public DateTimeOffset? TokenExpires => tokens.Expires;
+    public DateTimeOffset? TokenExpires => tokens?.Expires ?? dataCloudTokens?.Expires;
+
+    /// <summary>Data Cloud: the Salesforce login URL (the JWT's audience); null on Adobe sessions.</summary>
+    public Uri? LoginUrl { get; }
+
+    /// <summary>Data Cloud: the Salesforce user the session acts as; null on Adobe sessions.</summary>
+    public string? UserName { get; }
+
+    /// <summary>Data Cloud: the dataspace given at login, null for the org's default (and on Adobe sessions).</summary>
+    public string? Dataspace { get; }
+
+    /// <summary>Data Cloud: where the Ingestion API lives (the token exchange's instance_url); null on Adobe sessions.</summary>
+    public Uri? InstanceUrl => dataCloudTokens?.InstanceUrl;
+
+    /// <summary>
+    /// Salesforce Data Cloud's Ingestion API. Only a session opened with <see cref="IngestPlatform.DataCloud"/> has one;
+    /// on any other session reading it throws an <see cref="IngestionException"/> saying how to connect.
+    /// </summary>
+    public DataCloudClient DataCloud => dataCloud ?? throw new IngestionException(IngestErrorKind.InvalidArgument, string.Format(Messages.SessionNotDataCloud, this))
+    {
+        RecommendedAction = Messages.SessionNotDataCloudAction,
+    };
 
     /// <summary>True once Dispose (Disconnect-IngestService) closed the session: it cannot send anything any more.</summary>
     public bool IsClosed { get; private set; }
@@ -129,7 +197,32 @@ public sealed partial class IngestSession : IDisposable
         var session = new IngestSession(options, endpoint, ims, campaign);
         try
         {
-            await session.tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            await session.tokens!.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a Data Cloud session: loads the key (an encrypted PEM is refused), then logs in and exchanges the token
+    /// at once, so a wrong key, user or consumer key fails here, naming the step that failed.
+    /// </summary>
+    public static async Task<IngestSession> ConnectAsync(DataCloudConnectionOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Require(options.ClientId, "ClientId");
+        Require(options.UserName, "UserName");
+        options.Retry.Validate();
+        var loginUrl = EndpointRules.Check(options.LoginUrl ?? DataCloudConnectionOptions.DefaultLoginUrl);
+        var key = DataCloudSigningKey.Load(options.PrivateKeyPath, options.Certificate);
+        var session = new IngestSession(options, loginUrl, key);
+        try
+        {
+            await session.dataCloudTokens!.GetTokenAsync(cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch
@@ -144,15 +237,22 @@ public sealed partial class IngestSession : IDisposable
         IsClosed = true;
         platformHttp.Dispose();
         imsHttp.Dispose();
+        dataCloudHttp?.Dispose();
+        signingKey?.Dispose();
     }
 
-    public override string ToString() => Platform == IngestPlatform.Campaign
+    public override string ToString() => Platform == IngestPlatform.DataCloud
+        ? $"DataCloud {UserName} at {InstanceUrl?.ToString() ?? LoginUrl?.ToString()}{(Dataspace is null ? string.Empty : $" (dataspace {Dataspace})")}"
+        : Platform == IngestPlatform.Campaign
         ? $"Campaign {CampaignTenant} at {CampaignEndpoint}"
         : CampaignTenant is null
             ? $"{Platform} {OrganizationId}/{Sandbox} at {Endpoint}"
             : $"{Platform} {OrganizationId}/{Sandbox} at {Endpoint}, Campaign {CampaignTenant} at {CampaignEndpoint}";
 
-    private static HttpMessageHandler Chain(AepConnectionOptions options, HttpMessageHandler primary, DelegatingHandler? headers)
+    private static HttpMessageHandler Chain(AepConnectionOptions options, HttpMessageHandler primary, DelegatingHandler? headers) =>
+        Chain(options.Retry, options.TimeProvider, primary, headers);
+
+    private static HttpMessageHandler Chain(RetrySettings retry, TimeProvider time, HttpMessageHandler primary, DelegatingHandler? headers)
     {
         // Outermost first: retry wraps auth (so each attempt carries a current token), auth wraps logging (so each send is logged).
         var logging = new LoggingHandler { InnerHandler = primary };
@@ -163,7 +263,7 @@ public sealed partial class IngestSession : IDisposable
             inner = headers;
         }
 
-        return new ResilienceHandler(options.Retry, options.TimeProvider) { InnerHandler = inner };
+        return new ResilienceHandler(retry, time) { InnerHandler = inner };
     }
 
     private static void Require(string? value, string name)

@@ -8,9 +8,11 @@ namespace Ingestion.PowerShell.Commands;
 /// <summary>
 /// Signals that a batch has all its files, so the platform starts processing it. Each batch is
 /// completed once however many input objects name it; -Wait then polls until it is done.
+/// A Data Cloud job is closed (state UploadComplete) and -Wait polls until JobComplete, Failed or Aborted.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Complete, "IngestBatch", SupportsShouldProcess = true)]
 [OutputType(typeof(IngestStatus))]
+[OutputType(typeof(Ingestion.Core.DataCloud.DataCloudJob))]
 public sealed class CompleteIngestBatchCommand : BatchActionCmdlet
 {
     /// <summary>Waits until the batch is processed and writes its final status.</summary>
@@ -25,13 +27,22 @@ public sealed class CompleteIngestBatchCommand : BatchActionCmdlet
     private protected override string Action => Messages.ActionComplete;
 
     private protected override Task ActAsync(IngestSession session, string batchId, CancellationToken cancellationToken) =>
-        session.Batches.CompleteBatchAsync(batchId, cancellationToken);
+        session.Platform == Ingestion.Core.IngestPlatform.DataCloud
+            ? session.DataCloud.CloseJobAsync(batchId, cancellationToken)
+            : session.Batches.CompleteBatchAsync(batchId, cancellationToken);
 
     private protected override void OnActed(IngestSession session, string batchId)
     {
         if (!Wait)
         {
             base.OnActed(session, batchId);
+        }
+        else if (session.Platform == Ingestion.Core.IngestPlatform.DataCloud)
+        {
+            if (TryWaitForJob(batchId, TimeoutSec, out var job, NotFoundEndsCommand))
+            {
+                WriteJobStatus(job);
+            }
         }
         else if (TryWaitForBatch(batchId, TimeoutSec, out var final, NotFoundEndsCommand))
         {

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using Ingestion.Core;
+using Ingestion.Core.DataCloud;
 using Ingestion.Core.Sessions;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
@@ -9,7 +11,11 @@ namespace Ingestion.PowerShell.Commands;
 
 /// <summary>
 /// Connects to a platform and makes the connection the default for the other cmdlets.
-/// Every parameter binds by property name, so <c>Start-IngestEmulator | Connect-IngestService</c> works.
+/// Every parameter binds by property name, so <c>Start-IngestEmulator | Connect-IngestService</c> works (with
+/// <c>-Platform DataCloud</c> too: the emulator's ClientId, UserName, PrivateKeyPath and LoginUrl bind).
+/// The Data Cloud parameters belong to every parameter set and -ClientSecret is checked at run time rather than by the
+/// binder: an emulator object carries both a ClientSecret and a key, and a separate Data Cloud set would make the
+/// binder pick the Adobe set for it.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "IngestService", DefaultParameterSetName = ClientSecretSet)]
 [OutputType(typeof(IngestSession))]
@@ -19,7 +25,7 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     private const string CredentialSet = "Credential";
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
 
-    /// <summary>Aep (default; needs -OrganizationId and -Sandbox, -Tenant adds Campaign) or Campaign (needs -Tenant only).</summary>
+    /// <summary>Aep (default; needs -OrganizationId and -Sandbox, -Tenant adds Campaign), Campaign (needs -Tenant only) or DataCloud (needs -UserName and a key).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public IngestPlatform Platform { get; set; } = IngestPlatform.Aep;
 
@@ -27,9 +33,10 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [ValidateNotNullOrEmpty]
     public string ClientId { get; set; } = null!;
 
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Needed for Aep and Campaign (checked when the command runs); not used by DataCloud.</summary>
+    [Parameter(Position = 1, ParameterSetName = ClientSecretSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
-    public SecureString ClientSecret { get; set; } = null!;
+    public SecureString? ClientSecret { get; set; }
 
     /// <summary>User name = client id, password = client secret.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = CredentialSet, ValueFromPipelineByPropertyName = true)]
@@ -92,6 +99,31 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [ValidateRange(1, 86_400)]
     public int OverallTimeoutSec { get; set; } = (int)new RetrySettings().OverallTimeout.TotalSeconds;
 
+    /// <summary>DataCloud: the Salesforce user the session acts as (the JWT's sub).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? UserName { get; set; }
+
+    /// <summary>DataCloud: an unencrypted RSA private key in PEM form (PKCS#8 or PKCS#1) whose certificate is uploaded to the connected app.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? PrivateKeyPath { get; set; }
+
+    /// <summary>DataCloud: a certificate with its RSA private key, instead of -PrivateKeyPath.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>DataCloud: https://login.salesforce.com (default), https://test.salesforce.com for sandboxes, or a My Domain URL.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public Uri? LoginUrl { get; set; }
+
+    /// <summary>DataCloud: the dataspace to work in; the org's default when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Dataspace { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -100,6 +132,26 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
         if (RetryDelay < TimeSpan.Zero || RetryDelay > MaxRetryDelay)
         {
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidRetryDelay, ErrorCategory.InvalidArgument, string.Format(Messages.RetryDelayOutOfRange, RetryDelay, MaxRetryDelay), RetryDelay));
+        }
+
+        var retry = new RetrySettings
+        {
+            MaxRetries = MaxRetries,
+            RetryDelay = RetryDelay,
+            AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            OverallTimeout = TimeSpan.FromSeconds(OverallTimeoutSec),
+        };
+
+        if (Platform == IngestPlatform.DataCloud)
+        {
+            ConnectDataCloud(retry);
+            return;
+        }
+
+        // The Data Cloud parameters are ignored here: an emulator object piped in carries them for every platform.
+        if (ParameterSetName == ClientSecretSet && ClientSecret is null)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.AdobeNeedsSecret, Platform), Platform));
         }
 
         if (Platform == IngestPlatform.Campaign && string.IsNullOrEmpty(Tenant))
@@ -121,7 +173,7 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
         var options = new AepConnectionOptions
         {
             ClientId = fromCredential ? Credential.UserName : ClientId,
-            ClientSecret = fromCredential ? Credential.Password : ClientSecret,
+            ClientSecret = fromCredential ? Credential.Password : ClientSecret!,
             Platform = Platform,
             // Campaign ignores them; a Campaign session never sends them (Start-IngestEmulator pipes them in anyway).
             OrganizationId = Platform == IngestPlatform.Aep ? OrganizationId! : string.Empty,
@@ -131,13 +183,7 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
             Scope = Scope,
             PlatformEndpoint = Endpoint,
             ImsEndpoint = ImsEndpoint,
-            Retry = new RetrySettings
-            {
-                MaxRetries = MaxRetries,
-                RetryDelay = RetryDelay,
-                AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
-                OverallTimeout = TimeSpan.FromSeconds(OverallTimeoutSec),
-            },
+            Retry = retry,
         };
 
         // Without a session nothing else can run: a failure here ends the command.
@@ -146,6 +192,46 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
             return;
         }
 
+        Keep(session);
+    }
+
+    private void ConnectDataCloud(RetrySettings retry)
+    {
+        var clientId = ParameterSetName == CredentialSet ? Credential.UserName : ClientId;
+        if (string.IsNullOrEmpty(UserName) || (PrivateKeyPath is null && Certificate is null))
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.DataCloudNeedsUser, Platform));
+        }
+
+        string? keyPath = null;
+        if (PrivateKeyPath is not null && Certificate is null)
+        {
+            // Resolved through the provider, so relative paths and ~ work like everywhere else in PowerShell.
+            keyPath = GetUnresolvedProviderPathFromPSPath(PrivateKeyPath);
+        }
+
+        var options = new DataCloudConnectionOptions
+        {
+            ClientId = clientId,
+            UserName = UserName!,
+            PrivateKeyPath = keyPath,
+            Certificate = Certificate,
+            LoginUrl = LoginUrl ?? DataCloudConnectionOptions.DefaultLoginUrl,
+            Dataspace = Dataspace,
+            Retry = retry,
+        };
+
+        var target = options.LoginUrl;
+        if (!TryRun(token => IngestSession.ConnectAsync(options, token), target, out var session, static _ => true))
+        {
+            return;
+        }
+
+        Keep(session);
+    }
+
+    private void Keep(IngestSession session)
+    {
         // The replaced session stays usable for whoever holds it (a -PassThru variable); only Disconnect closes it.
         SessionStore.Set(session);
         WriteVerbose(string.Format(Messages.Connected, session));

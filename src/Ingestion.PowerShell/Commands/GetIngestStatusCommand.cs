@@ -8,10 +8,12 @@ namespace Ingestion.PowerShell.Commands;
 /// Reads a batch's status from Catalog, or (parameter set Mapping) a Campaign XDM mapping ingestion request's status;
 /// -Wait polls, with growing intervals, until it is done. An <see cref="XdmIngestRequest"/> binds to the Mapping set by
 /// its MappingId and RequestId; it has no BatchId or Id property (its batch is AepBatchId), so it never binds the batch set.
+/// On a Data Cloud session -BatchId names a bulk job and the job itself is the status (State as Data Cloud spells it, IsTerminal).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "IngestStatus", DefaultParameterSetName = BatchSet)]
 [OutputType(typeof(IngestStatus), ParameterSetName = new[] { BatchSet })]
 [OutputType(typeof(XdmIngestRequest), ParameterSetName = new[] { MappingSet })]
+[OutputType(typeof(Ingestion.Core.DataCloud.DataCloudJob), ParameterSetName = new[] { BatchSet })]
 public sealed class GetIngestStatusCommand : IngestSessionCmdlet
 {
     private const string BatchSet = "Batch";
@@ -50,6 +52,12 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
         }
 
         var session = RequireSession();
+        if (session.Platform == Ingestion.Core.IngestPlatform.DataCloud)
+        {
+            ProcessJobs(session);
+            return;
+        }
+
         foreach (var batchId in BatchId)
         {
             if (Wait)
@@ -62,6 +70,24 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
             else if (TryRun(token => session.Catalog.GetBatchStatusAsync(batchId, token), batchId, out var status))
             {
                 WriteObject(status);
+            }
+        }
+    }
+
+    private void ProcessJobs(Ingestion.Core.Sessions.IngestSession session)
+    {
+        foreach (var jobId in BatchId)
+        {
+            if (Wait)
+            {
+                if (TryWaitForJob(jobId, TimeoutSec, out var final))
+                {
+                    WriteJobStatus(final);
+                }
+            }
+            else if (TryRun(token => session.DataCloud.GetJobAsync(jobId, token), jobId, out var job))
+            {
+                WriteObject(job);
             }
         }
     }

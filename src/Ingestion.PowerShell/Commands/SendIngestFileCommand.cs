@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using Ingestion.Core.Aep;
 using Ingestion.Core.Conversion;
+using Ingestion.Core.DataCloud;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
 using Ingestion.PowerShell.Errors;
@@ -12,10 +13,13 @@ namespace Ingestion.PowerShell.Commands;
 /// <summary>
 /// Uploads files into a batch, one result per file as soon as it is sent. A file that fails is
 /// reported and the others go on; with -PassThru each batch is written once, after its files.
+/// On a Data Cloud session the batch is a bulk job and the files are CSV: checked, split over 150 MB, sent one by one.
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "IngestFile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(IngestFileResult))]
 [OutputType(typeof(IngestStatus))]
+[OutputType(typeof(DataCloudFileResult))]
+[OutputType(typeof(DataCloudJob))]
 public sealed class SendIngestFileCommand : IngestSessionCmdlet
 {
     private const string PathSet = "Path";
@@ -90,6 +94,24 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [ValidateRange(1, UploadOptions.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; } = UploadOptions.DefaultThrottleLimit;
 
+    /// <summary>Data Cloud: the encoding of the CSV files when it is not UTF-8 (utf-16, latin1, a code page…); they are converted to UTF-8 before sending.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Encoding { get; set; }
+
+    /// <summary>Data Cloud: when a job has 100 files, close it and continue in a new job for the same object (with a warning naming it).</summary>
+    [Parameter]
+    public SwitchParameter AutoSplitJobs { get; set; }
+
+    /// <summary>Data Cloud: leave the job open when a file fails (by default the job is aborted, so no partial data is processed).</summary>
+    [Parameter]
+    public SwitchParameter KeepOpenOnError { get; set; }
+
+    private readonly Dictionary<string, DataCloudJob> dataCloudJobs = new(StringComparer.Ordinal);
+    private readonly List<DataCloudJob> dataCloudSent = [];
+    private readonly HashSet<string> abortedJobs = new(StringComparer.Ordinal);
+    private System.Text.Encoding? sourceEncoding;
+
     // A chunked upload interrupted before (Ctrl+C, a lost connection) resumes from its journal on its own.
     // The throttle is shared by every file of the call: PUTs and chunks together stay within -ThrottleLimit requests.
     private UploadOptions Upload => new() { ChunkThreshold = ChunkThreshold, ChunkSize = ChunkSize, ThrottleLimit = ThrottleLimit, Throttle = throttle, Warnings = Bridge.Warnings };
@@ -101,6 +123,18 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.MappingNeedsConversion, ErrorCategory.InvalidArgument, Messages.MappingNeedsConversion, Mapping));
         }
 
+        if (Encoding is not null)
+        {
+            try
+            {
+                sourceEncoding = DataCloudUploadOptions.ParseEncoding(Encoding);
+            }
+            catch (IngestionException ex)
+            {
+                WriteFailure(ex, Encoding, endsCommand: true);
+            }
+        }
+
         throttle = new UploadThrottle(ThrottleLimit);
     }
 
@@ -109,6 +143,20 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         rejected = 0;
         var literal = ParameterSetName == LiteralPathSet;
         var files = FilePaths.Resolve(this, literal ? LiteralPath : Path, literal, Reject, Messages.NotFileSystemPath).Select(f => new FileInfo(f)).ToList();
+        if ((Session ?? SessionStore.Default) is { Platform: Core.IngestPlatform.DataCloud } dataCloudSession)
+        {
+            SendToDataCloud(dataCloudSession, files);
+            return;
+        }
+
+        foreach (var name in new[] { "Encoding", "AutoSplitJobs", "KeepOpenOnError" })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(name))
+            {
+                ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.DataCloudSendParameters, name, Session ?? SessionStore.Default), name));
+            }
+        }
+
         if (Name is not null)
         {
             CheckName(files.Count);
@@ -133,6 +181,14 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
     protected override void OnEnd()
     {
+        if (dataCloudSent.Count > 0 && PassThru)
+        {
+            foreach (var job in dataCloudSent.Where(j => !abortedJobs.Contains(j.Id)))
+            {
+                WriteObject(job);
+            }
+        }
+
         FinishAll();
         if (progress is not null)
         {
@@ -437,6 +493,121 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         {
             WriteFailure(ex, Name, endsCommand: true);
         }
+    }
+
+    /// <summary>
+    /// Data Cloud: each CSV is checked (UTF-8, comma, header), split over 150 MB and sent to the job, one file at a time;
+    /// with -AutoSplitJobs a full job (100 files) is closed and later files go to its successor.
+    /// </summary>
+    private void SendToDataCloud(Core.Sessions.IngestSession session, List<FileInfo> files)
+    {
+        foreach (var name in new[] { "ConvertToParquet", "Mapping", "Name", "ChunkThreshold", "ChunkSize", "DatasetId" })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(name) && !(name == "DatasetId" && DatasetId is null))
+            {
+                ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.AdobeSendParameters, name, session), name));
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        // Ends the command when the session was closed by Disconnect-IngestService.
+        session = RequireSession();
+        var requested = BatchId;
+        if (!dataCloudJobs.TryGetValue(requested, out var job))
+        {
+            if (!TryRun(token => session.DataCloud.GetJobAsync(requested, token), requested, out job, ex => BatchIsUnusable(ex, requested, string.Empty)))
+            {
+                return;
+            }
+
+            dataCloudJobs[requested] = job;
+        }
+
+        var limits = new JobLimitProgress(Bridge);
+        try
+        {
+            foreach (var file in files)
+            {
+                if (abortedJobs.Contains(job.Id))
+                {
+                    WriteError(ErrorMapper.Create(ErrorIds.InvalidState, ErrorCategory.InvalidOperation, string.Format(Messages.DataCloudJobSkipped, file.FullName, job.Id), file.FullName));
+                    continue;
+                }
+
+                if (!ShouldProcess(string.Format(Messages.TargetDataCloudJob, job.Id), string.Format(Messages.ActionSendCsv, file.FullName)))
+                {
+                    continue;
+                }
+
+                var options = new DataCloudUploadOptions
+                {
+                    Encoding = sourceEncoding,
+                    AutoSplitJobs = AutoSplitJobs,
+                    KeepOpenOnError = KeepOpenOnError,
+                    LimitProgress = limits,
+                    Warnings = Bridge.Warnings,
+                };
+                var current = job;
+                if (!TryRun(token => session.DataCloud.SendCsvAsync(current, file.FullName, options, token), file.FullName, out var results, ex => DataCloudEndsCommand(ex, current)))
+                {
+                    continue;
+                }
+
+                foreach (var result in results)
+                {
+                    if (!PassThru)
+                    {
+                        WriteObject(result);
+                    }
+                }
+
+                if (!dataCloudSent.Any(j => j.Id == job.Id))
+                {
+                    dataCloudSent.Add(job);
+                }
+
+                if (results.Count > 0 && results[^1].BatchId != job.Id)
+                {
+                    // -AutoSplitJobs continued in a new job: later files for the same -BatchId go there.
+                    job = new DataCloudJob { Id = results[^1].BatchId, Object = job.Object, SourceName = job.SourceName, Operation = job.Operation, State = DataCloudJob.Open };
+                    dataCloudJobs[requested] = job;
+                    dataCloudSent.RemoveAll(j => j.Id == current.Id);
+                    dataCloudSent.Add(job);
+                }
+            }
+        }
+        finally
+        {
+            if (!Stopping)
+            {
+                limits.Complete(this);
+            }
+        }
+    }
+
+    /// <summary>The job is gone, not open, full (without -AutoSplitJobs) or was just aborted: every further file would fail the same way.</summary>
+    private bool DataCloudEndsCommand(Exception exception, DataCloudJob job)
+    {
+        if (exception is not IngestionException ingestion)
+        {
+            return false;
+        }
+
+        if (ingestion.Data[DataCloudClient.AbortedJobKey] is string aborted)
+        {
+            abortedJobs.Add(aborted);
+            dataCloudSent.RemoveAll(j => j.Id == aborted);
+            return false;
+        }
+
+        return DataCloudClient.IsJobFileLimitReached(ingestion)
+            || DataCloudClient.IsJobLimitReached(ingestion)
+            || (ingestion.Kind == IngestErrorKind.InvalidState && ingestion.Target is DataCloudJob)
+            || BatchIsUnusable(exception, job.Id, string.Empty);
     }
 
     /// <summary>A requested file that cannot be sent: reported, and its batch is not passed on.</summary>

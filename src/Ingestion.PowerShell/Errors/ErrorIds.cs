@@ -64,4 +64,8 @@ public static class ErrorIds
     // Data Cloud streaming
     public const string RecordTooLarge = "RecordTooLarge";
     public const string NotARecord = "NotARecord";
+    // Data Cloud bulk
+    public const string JobLimitReached = "JobLimitReached";
+    public const string JobFileLimitReached = "JobFileLimitReached";
+    public const string NotDataCloudSession = "NotDataCloudSession";
 }

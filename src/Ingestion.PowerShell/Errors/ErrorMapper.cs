@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using Ingestion.Core.Aep;
 using Ingestion.Core.Campaign;
+using Ingestion.Core.DataCloud;
 using Ingestion.Core.EmulatorControl;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
@@ -85,6 +86,9 @@ public static class ErrorMapper
         _ when DataAccessClient.IsDiagnosticsNotEnabled(exception) => (ErrorIds.DiagnosticsNotEnabled, ErrorCategory.NotEnabled),
         // Campaign refused to trigger a mapping that is not published or not stopped: fixed in the Campaign UI.
         _ when CampaignClient.IsMappingNotReady(exception) => (ErrorIds.MappingNotReady, ErrorCategory.InvalidOperation),
+        // Data Cloud: this session's own job limits (5 open, 20 an hour) under -NoWait, and a job's 101st file.
+        _ when DataCloudClient.IsJobLimitReached(exception) => (ErrorIds.JobLimitReached, ErrorCategory.LimitsExceeded),
+        _ when DataCloudClient.IsJobFileLimitReached(exception) => (ErrorIds.JobFileLimitReached, ErrorCategory.LimitsExceeded),
         IngestErrorKind.Authentication => (ErrorIds.AuthenticationFailed, ErrorCategory.PermissionDenied),
         IngestErrorKind.PermissionDenied => (ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied),
         // Refused by the service: the request's content is wrong. Refused locally: a parameter is.
@@ -92,7 +96,7 @@ public static class ErrorMapper
         IngestErrorKind.NotFound => (ErrorIds.NotFound, ErrorCategory.ObjectNotFound),
         IngestErrorKind.InvalidState => (ErrorIds.InvalidState, ErrorCategory.InvalidOperation),
         // A wait that ran out carries the last status it saw; a request that ran out carries none.
-        IngestErrorKind.Timeout => (exception.Target is IngestStatus or XdmIngestRequest ? ErrorIds.WaitTimeout : ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout),
+        IngestErrorKind.Timeout => (exception.Target is IngestStatus or XdmIngestRequest or DataCloudJob ? ErrorIds.WaitTimeout : ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout),
         IngestErrorKind.RateLimited => (ErrorIds.RateLimited, ErrorCategory.LimitsExceeded),
         IngestErrorKind.Unavailable => (ErrorIds.ServiceUnavailable, ErrorCategory.ResourceUnavailable),
         IngestErrorKind.UnexpectedResponse => (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult),

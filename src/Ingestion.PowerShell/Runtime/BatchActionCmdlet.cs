@@ -1,11 +1,13 @@
 using System.Management.Automation;
+using Ingestion.Core;
 using Ingestion.Core.Sessions;
 
 namespace Ingestion.PowerShell.Runtime;
 
 /// <summary>
 /// The batch signals (COMPLETE, ABORT, REVERT): each distinct batch is acted on once, however many
-/// input objects name it, after ShouldProcess on that batch.
+/// input objects name it, after ShouldProcess on that batch. On a Data Cloud session the batch is a bulk job and the
+/// derived command's <see cref="ActAsync"/> sends Data Cloud's counterpart (PATCH state, or DELETE).
 /// </summary>
 public abstract class BatchActionCmdlet : IngestSessionCmdlet
 {
@@ -28,6 +30,16 @@ public abstract class BatchActionCmdlet : IngestSessionCmdlet
     /// <summary>After a successful action; writes the status with -PassThru.</summary>
     private protected virtual void OnActed(IngestSession session, string batchId)
     {
+        if (session.Platform == IngestPlatform.DataCloud)
+        {
+            if (PassThru && TryRun(token => session.DataCloud.GetJobAsync(batchId, token), batchId, out var job))
+            {
+                WriteObject(job);
+            }
+
+            return;
+        }
+
         if (PassThru && TryRun(token => session.Catalog.GetBatchStatusAsync(batchId, token), batchId, out var status))
         {
             WriteObject(status);

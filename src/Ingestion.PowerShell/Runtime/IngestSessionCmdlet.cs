@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using Ingestion.Core;
+using Ingestion.Core.DataCloud;
 using Ingestion.Core.Models;
 using Ingestion.Core.Sessions;
 using Ingestion.PowerShell.Errors;
@@ -108,6 +110,51 @@ public abstract class IngestSessionCmdlet : IngestCmdlet
         }
 
         WriteObject(request);
+    }
+
+    /// <summary>True when the session (given or default) is a Data Cloud session; false without one (RequireSession reports that).</summary>
+    internal bool IsDataCloud => RequireSession().Platform == IngestPlatform.DataCloud;
+
+    /// <summary>The session, which must be a Data Cloud session: otherwise the command ends naming Connect-IngestService -Platform DataCloud.</summary>
+    internal IngestSession RequireDataCloudSession()
+    {
+        var session = RequireSession();
+        if (session.Platform != IngestPlatform.DataCloud)
+        {
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.NotDataCloudSession, ErrorCategory.ConnectionError, string.Format(Messages.NotDataCloudSession, session), session));
+        }
+
+        return session;
+    }
+
+    /// <summary>Polls a Data Cloud job until JobComplete, Failed or Aborted, showing a progress bar; false after writing the error.</summary>
+    internal bool TryWaitForJob(string jobId, int timeoutSec, out DataCloudJob job, Func<Exception, bool>? endsCommand = null)
+    {
+        var session = RequireDataCloudSession();
+        var options = new WaitOptions { Timeout = timeoutSec > 0 ? TimeSpan.FromSeconds(timeoutSec) : null };
+        var progress = new JobWaitProgress(Bridge, jobId, options.Timeout);
+        try
+        {
+            return TryRun(token => session.DataCloud.WaitForJobAsync(jobId, options, progress, token), jobId, out job!, endsCommand);
+        }
+        finally
+        {
+            if (!Stopping)
+            {
+                Bridge.Complete(this, ProgressActivity.WaitBatch, progress.Activity);
+            }
+        }
+    }
+
+    /// <summary>Writes a waited-for job; Failed and Aborted also get a warning, since scripts often only look at errors.</summary>
+    internal void WriteJobStatus(DataCloudJob job)
+    {
+        if (!job.IsSuccess)
+        {
+            WriteWarning(string.Format(Messages.DataCloudJobNotSuccessful, job.Id, job.State));
+        }
+
+        WriteObject(job);
     }
 
     /// <summary>A batch that does not exist means the input is wrong, not one item of it: stop.</summary>

@@ -11,6 +11,7 @@ internal static class ProgressActivity
     public const int SendFile = 47_500;
     public const int WaitBatch = 47_200;
     public const int WaitMapping = 47_201;
+    public const int WaitJobSlot = 47_202;
     public const int Convert = 47_400;
     public const int ConvertObjects = 47_401;
     public const int SendRecords = 47_600;
