@@ -39,10 +39,10 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags         = @('AEP', 'AdobeExperiencePlatform', 'AdobeCampaign', 'Ingestion', 'Batch', 'CDP', 'Emulator', 'Parquet')
+            Tags         = @('AEP', 'AdobeExperiencePlatform', 'AdobeCampaign', 'Salesforce', 'DataCloud', 'Ingestion', 'Batch', 'CDP', 'Emulator', 'Parquet')
             ProjectUri   = 'https://github.com/ingestion-module/Ingestion'
             LicenseUri   = 'https://github.com/ingestion-module/Ingestion/blob/main/LICENSE'
-            ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end (chunked, parallel and resumable uploads of large files, Parquet conversion), Adobe Campaign Standard XDM mapping ingestion, and a local emulator of both with fault injection.'
+            ReleaseNotes = 'First release: Adobe Experience Platform batch ingestion end to end (chunked, parallel and resumable uploads of large files, Parquet conversion), Adobe Campaign Standard XDM mapping ingestion, Salesforce Data Cloud bulk and streaming ingestion, and a local emulator of all three with fault injection.'
         }
     }
 }

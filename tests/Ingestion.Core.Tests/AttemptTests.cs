@@ -231,7 +231,7 @@ public class AttemptTests
         {
             MaxRetries = 4,
             RetryDelay = TimeSpan.FromMilliseconds(1),
-            AttemptTimeout = TimeSpan.FromSeconds(1),
+            AttemptTimeout = TimeSpan.FromSeconds(2),
             OverallTimeout = TimeSpan.FromMilliseconds(10),
         });
         var dataset = await session.ProfileDatasetAsync();
@@ -241,19 +241,20 @@ public class AttemptTests
         var slow = 0;
         handler.Intercept = async (request, ct) =>
         {
-            if (request.Method != HttpMethod.Put || Interlocked.Increment(ref slow) > 3)
+            if (request.Method != HttpMethod.Put || Interlocked.Increment(ref slow) > 4)
             {
                 return null;
             }
 
-            await Task.Delay(500, ct);
+            await Task.Delay(700, ct);
             return RecordingHandler.Respond(HttpStatusCode.ServiceUnavailable);
         };
 
-        // Three slow failures (1.5 s in all) outlast the 1 s limit a GET would get, and still the upload succeeds.
+        // Four slow failures (2.8 s in all) outlast the 2 s a GET would get in all (an attempt's time, since the
+        // overall limit is shorter), each well inside its own 2 s, and still the upload succeeds.
         await session.UploadAsync(batch, local);
 
-        Assert.Equal(4, handler.Count(HttpMethod.Put, "/files/"));
+        Assert.Equal(5, handler.Count(HttpMethod.Put, "/files/"));
         Assert.Single(emulator.StoredFiles(batch.Id));
     }
 
