@@ -6,7 +6,7 @@
     Author                 = 'Ingestion contributors'
     CompanyName            = 'Ingestion'
     Copyright              = '(c) Ingestion contributors. All rights reserved.'
-    Description            = 'Moves data into customer-data platforms: Adobe Experience Platform batch ingestion and Adobe Campaign Standard XDM mapping ingestion, with a local emulator to try them without an account.'
+    Description            = 'Moves data into customer-data platforms: Adobe Experience Platform batch ingestion, Adobe Campaign Standard XDM mapping ingestion and the Salesforce Data Cloud Ingestion API, with a local emulator to try them without an account.'
     PowerShellVersion      = '7.4'
     FormatsToProcess       = @('Ingestion.format.ps1xml')
     CmdletsToExport        = @(
