@@ -6,14 +6,18 @@
 .DESCRIPTION
     Build   - stage the importable module folder (artifacts/module/Ingestion) with dotnet publish.
     Test    - run every test suite (the same command as README.md and .ci/run).
+    Package - stage the module and pack it as artifacts/package/Ingestion.<version>.nupkg, the layout the
+              PowerShell Gallery receives (dotnet pack src/Ingestion.PowerShell).
     Demo    - build, start the local emulator, ingest the sample data and show the final batch statuses.
 .EXAMPLE
     ./build.ps1 Demo
+.EXAMPLE
+    ./build.ps1 Package
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -39,6 +43,12 @@ function Invoke-Build {
 
 function Invoke-Test {
     Invoke-Dotnet test (Join-Path $root 'Ingestion.slnx') -c $Configuration --nologo
+}
+
+function Invoke-Package {
+    # Pack runs the publish that stages the module, then packs the staged folder as it is.
+    Invoke-Dotnet pack (Join-Path $root 'src/Ingestion.PowerShell/Ingestion.PowerShell.csproj') -c $Configuration --nologo
+    Write-Host "Package written to $(Join-Path $root 'artifacts/package')"
 }
 
 function Invoke-Demo {

@@ -55,6 +55,33 @@ public sealed partial class ManifestTests
         }
     }
 
+    [Fact]
+    public void IdentifiesTheModuleForAGallery()
+    {
+        Assert.True(Guid.TryParse(Scalar("GUID"), out _), "GUID is not a GUID.");
+        Assert.All(new[] { "Author", "CompanyName", "Copyright", "Description" }, key => Assert.False(string.IsNullOrWhiteSpace(Scalar(key)), $"{key} is empty."));
+    }
+
+    [Fact]
+    public void PSDataHasTagsProjectAndLicenseUrisAndReleaseNotes()
+    {
+        var tags = Strings(ArrayOf("Tags"));
+        Assert.NotEmpty(tags);
+        // Gallery tags are space-separated in the nuspec; PS-prefixed ones are the ones PowerShellGet adds itself.
+        Assert.All(tags, tag => Assert.Matches("^[A-Za-z0-9._-]+$", tag));
+        Assert.DoesNotContain(tags, tag => tag.StartsWith("PS", StringComparison.Ordinal));
+        foreach (var key in new[] { "ProjectUri", "LicenseUri" })
+        {
+            Assert.True(Uri.TryCreate(Scalar(key), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"{key} is not an absolute https URI.");
+        }
+
+        Assert.False(string.IsNullOrWhiteSpace(Scalar("ReleaseNotes")));
+    }
+
+    [Fact]
+    public void HasNoHelpInfoUriWhileThereIsNoUpdatableHelpSite() =>
+        Assert.DoesNotMatch(new Regex(@"^\s*HelpInfoURI\s*=", RegexOptions.Multiline | RegexOptions.IgnoreCase), Manifest);
+
     private static Version Trim(Version v) => v.Revision <= 0 ? new Version(v.Major, v.Minor, Math.Max(v.Build, 0)) : v;
 
     private static string Scalar(string key)
