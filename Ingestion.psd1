@@ -1,5 +1,7 @@
 @{
     RootModule             = 'Ingestion.PowerShell.dll'
+    # Imported before the root module: puts the engine and Polly into a private AssemblyLoadContext.
+    NestedModules          = @('Ingestion.Loader.dll')
     ModuleVersion          = '0.1.0'
     CompatiblePSEditions   = @('Core')
     GUID                   = '5b0a8c1e-7f43-4b8e-9d0c-2f6a4e1c9a37'

@@ -59,7 +59,10 @@ Describe 'Start-XdmMappingIngest without the service' {
 
 Describe 'Get-IngestStatus parameter sets' {
     It 'binds an XdmIngestRequest to the Mapping set (MappingId, RequestId), never to -BatchId' {
-        $request = [Ingestion.Core.Models.XdmIngestRequest]@{ MappingId = 'demo-profiles'; RequestId = 1; Status = 'Submitted' }
+        # The engine lives in a private AssemblyLoadContext, out of reach of type literals: take the type from the cmdlet that writes it.
+        $type = (Get-Command Start-XdmMappingIngest).OutputType[0].Type
+        $request = @{ MappingId = 'demo-profiles'; RequestId = 1; Status = 'Submitted' } -as $type
+        $request.GetType().FullName | Should -Be 'Ingestion.Core.Models.XdmIngestRequest'
         # The Mapping set needs a Campaign tenant: NoCampaignTenant proves the set, where the batch set would say NotFound.
         { $request | Get-IngestStatus -Session $aep -ErrorAction Stop } |
             Should -Throw -ErrorId 'NoCampaignTenant,Ingestion.PowerShell.Commands.GetIngestStatusCommand'

@@ -57,7 +57,7 @@ Describe 'A Data Cloud bulk job' {
     It 'runs from New-IngestBatch to Remove-IngestBatch' {
         $csv = New-OrdersCsv -Name 'orders.csv' -Rows 25
         $job = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
-        $job | Should -BeOfType ([Ingestion.Core.DataCloud.DataCloudJob])
+        $job.GetType().FullName | Should -Be 'Ingestion.Core.DataCloud.DataCloudJob'
         $job.State | Should -Be 'Open'
         $job.Object | Should -Be 'orders'
         $job.SourceName | Should -Be 'emulator_connector'
@@ -106,7 +106,7 @@ Describe 'A Data Cloud bulk job' {
     It 'writes the jobs it lists as DataCloudJob objects, at most -First' {
         $jobs = @(Get-IngestBatch -Session $session -First 2)
         $jobs.Count | Should -BeLessOrEqual 2
-        $jobs | ForEach-Object { $_ | Should -BeOfType ([Ingestion.Core.DataCloud.DataCloudJob]) }
+        $jobs | ForEach-Object { $_.GetType().FullName | Should -Be 'Ingestion.Core.DataCloud.DataCloudJob' }
     }
 
     It 'says Get-IngestBatch needs a Data Cloud session' {

@@ -208,7 +208,8 @@ public static class EmulatorLauncher
         }
 
         var here = Path.GetDirectoryName(typeof(EmulatorLauncher).Assembly.Location) ?? AppContext.BaseDirectory;
-        foreach (var candidate in new[] { Path.Combine(here, EmulatorAssemblyName), Path.Combine(here, "emulator", EmulatorAssemblyName) })
+        // Beside this assembly (tests), in an emulator folder beside it, or beside the dependencies folder it is staged in.
+        foreach (var candidate in new[] { Path.Combine(here, EmulatorAssemblyName), Path.Combine(here, "emulator", EmulatorAssemblyName), Path.Combine(here, "..", "emulator", EmulatorAssemblyName) })
         {
             if (File.Exists(candidate))
             {
