@@ -92,6 +92,10 @@ public sealed class HelpCoverageTests
         Assert.True(help.Examples.Count >= 2, $"{name} has {help.Examples.Count} example(s); write at least two.");
         Assert.All(help.Examples, e => Assert.True(e.Code.Contains(name, StringComparison.Ordinal), $"{name} '{e.Title}' does not run {name}."));
         Assert.Contains(help.Links, l => l.Text == "about_Ingestion");
+        Assert.True(
+            help.Links.Any(l => l.Text != name && CmdletMetadata.Cmdlets.Any(c => c.Name == l.Text)),
+            $"{name}: RELATED LINKS names no other cmdlet of the module.");
+        Assert.All(help.Links.Where(l => l.Uri is not null && l.Uri.Contains("://", StringComparison.Ordinal)), l => Assert.StartsWith("https://", l.Uri, StringComparison.Ordinal));
     }
 
     [Theory]

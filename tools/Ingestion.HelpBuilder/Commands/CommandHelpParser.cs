@@ -12,6 +12,9 @@ internal static partial class CommandHelpParser
     public const string ExternalHelpFileKey = "external help file";
     public const string ModuleNameKey = "Module Name";
 
+    /// <summary>Every cmdlet shows at least this many examples in Get-Help (issue 8).</summary>
+    internal const int MinimumExamples = 2;
+
     private static readonly string[] SectionOrder =
         ["SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS", "NOTES", "RELATED LINKS"];
 
@@ -224,7 +227,12 @@ internal static partial class CommandHelpParser
             examples.Add(new ExampleHelp(heading.Text, code.Text, remarks, code.Line));
         }
 
-        return examples.Count > 0 ? examples : throw new HelpFormatException(file, section.Heading.Line, "EXAMPLES has no example.");
+        return examples.Count switch
+        {
+            0 => throw new HelpFormatException(file, section.Heading.Line, "EXAMPLES has no example."),
+            < MinimumExamples => throw new HelpFormatException(file, section.Heading.Line, $"EXAMPLES has {examples.Count} example; write at least {MinimumExamples}."),
+            _ => examples,
+        };
     }
 
     private static List<ParameterHelp> ReadParameters(string file, (HeadingBlock Heading, IReadOnlyList<Block> Body) section)
