@@ -61,6 +61,7 @@ internal static partial class Messages
     public const string OpCreateDataset = "Creating dataset '{0}'";
     public const string OpGetDataset = "Reading dataset '{0}'";
     public const string OpListDatasets = "Listing datasets";
+    public const string OpListBatches = "Listing recent batches";
     public const string BatchCreateLookupFailed = "Creating a batch for dataset '{0}' may or may not have reached the service ({1}), and looking it up by externalId '{2}' failed too ({3}). The batch may exist: look in the Catalog for a batch with externalId '{2}' (GET /batches?externalId={2}) before creating another.";
     public const string BatchCreateGaveUp = "{0} No batch with externalId '{1}' was found in the Catalog, so none was created.";
     public const string BatchReconciled = "Creating a batch for dataset '{0}' may not have been answered; the Catalog holds batch '{1}' with externalId '{2}', so it was reconciled to that batch instead of creating another.";

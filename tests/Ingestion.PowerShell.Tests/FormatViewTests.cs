@@ -7,10 +7,15 @@ public sealed class FormatViewTests
 {
     private static readonly XDocument Format = XDocument.Load(Repository.FormatFile);
 
+    private static IEnumerable<XElement> ViewsOf(string typeName) =>
+        Format.Descendants("View").Where(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == typeName);
+
     private static IEnumerable<string> ViewTypes =>
         Format.Descendants("View").Select(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value);
 
-    public static TheoryData<string> OutputTypes()
+    public static TheoryData<string> OutputTypes() => [.. OutputTypeNames()];
+
+    private static List<string> OutputTypeNames()
     {
         var types = ModuleMetadata.Instance.Cmdlets
             .SelectMany(c => c.Attributes("OutputTypeAttribute"))
@@ -27,9 +32,94 @@ public sealed class FormatViewTests
     [MemberData(nameof(OutputTypes))]
     public void OutputTypeHasATableView(string typeName)
     {
-        var view = Format.Descendants("View").SingleOrDefault(v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value == typeName);
-        Assert.True(view is not null, $"No view for {typeName} in Ingestion.format.ps1xml.");
-        Assert.NotNull(view.Element("TableControl"));
+        var tables = ViewsOf(typeName).Where(v => v.Element("TableControl") is not null).ToList();
+        Assert.True(tables.Count == 1, $"Expected one table view for {typeName} in Ingestion.format.ps1xml, found {tables.Count}.");
+    }
+
+    /// <summary>Lists of nested objects users commonly see (errors, problems, issues, columns) get a table too.</summary>
+    public static TheoryData<string> NestedTypes()
+    {
+        var outputs = OutputTypeNames();
+        var nested = outputs
+            .Select(name => ModuleMetadata.Instance.CoreAssembly.GetType(name))
+            .Where(t => t is not null)
+            .SelectMany(t => t!.GetProperties())
+            .Select(p => p.PropertyType)
+            .Where(t => t.IsGenericType && t.GetGenericArguments().Length == 1)
+            .Select(t => t.GetGenericArguments()[0])
+            .Where(t => t.FullName!.StartsWith("Ingestion.", StringComparison.Ordinal) && !t.IsEnum)
+            .Select(t => t.FullName!)
+            .Except(outputs)
+            .Distinct();
+        return [.. nested];
+    }
+
+    [Theory]
+    [MemberData(nameof(NestedTypes))]
+    public void NestedTypeHasATableView(string typeName) =>
+        Assert.Contains(ViewsOf(typeName), v => v.Element("TableControl") is not null);
+
+    [Theory]
+    [InlineData("Ingestion.Core.Sessions.IngestSession")]
+    [InlineData("Ingestion.Core.EmulatorControl.EmulatorInstance")]
+    [InlineData("Ingestion.Core.DataCloud.DataCloudJob")]
+    public void WideTypeHasAListView(string typeName) =>
+        Assert.Contains(ViewsOf(typeName), v => v.Element("ListControl") is not null);
+
+    /// <summary>A column shows a property of the type it is for: a renamed property must not leave a blank column.</summary>
+    [Fact]
+    public void EveryViewPropertyExists()
+    {
+        foreach (var view in Format.Descendants("View"))
+        {
+            var type = ModuleMetadata.Instance.CoreAssembly.GetType(view.Element("ViewSelectedBy")!.Element("TypeName")!.Value)!;
+            var names = type.GetProperties().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var property in view.Descendants("PropertyName"))
+            {
+                Assert.True(names.Contains(property.Value), $"{type.FullName} has no property {property.Value}.");
+            }
+
+            foreach (var script in view.Descendants("ScriptBlock"))
+            {
+                foreach (System.Text.RegularExpressions.Match used in System.Text.RegularExpressions.Regex.Matches(script.Value, @"\$_\.(\w+)"))
+                {
+                    Assert.True(names.Contains(used.Groups[1].Value), $"{type.FullName} has no property {used.Groups[1].Value} (used in a script block).");
+                }
+            }
+        }
+    }
+
+    /// <summary>Sizes and durations read the same in every view, in progress bars and in messages: one rule, in Units.</summary>
+    [Fact]
+    public void SizesAndDurationsUseTheSharedRule()
+    {
+        var units = ModuleMetadata.Instance.CmdletAssembly.GetType("Ingestion.PowerShell.Runtime.Units");
+        Assert.NotNull(units);
+        Assert.True(units.IsPublic, "The views call [Ingestion.PowerShell.Runtime.Units], so it must be public.");
+        Assert.NotNull(units.GetMethod("Bytes"));
+        Assert.NotNull(units.GetMethod("Duration"));
+        var checkedColumns = 0;
+        foreach (var table in Format.Descendants("TableControl"))
+        {
+            var labels = table.Descendants("TableColumnHeader").Select(h => h.Element("Label")?.Value).ToList();
+            var items = table.Descendants("TableColumnItem").ToList();
+            for (var i = 0; i < labels.Count; i++)
+            {
+                var rule = labels[i] switch
+                {
+                    "Size" or "Uncompressed" => "[Ingestion.PowerShell.Runtime.Units]::Bytes(",
+                    "Duration" => "[Ingestion.PowerShell.Runtime.Units]::Duration(",
+                    _ => null,
+                };
+                if (rule is not null)
+                {
+                    Assert.Contains(rule, items[i].Element("ScriptBlock")?.Value ?? string.Empty, StringComparison.Ordinal);
+                    checkedColumns++;
+                }
+            }
+        }
+
+        Assert.True(checkedColumns >= 8, $"Only {checkedColumns} size and duration columns found.");
     }
 
     [Fact]

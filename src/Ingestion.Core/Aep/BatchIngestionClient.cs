@@ -23,6 +23,9 @@ public sealed class BatchIngestionClient
     private readonly RetrySettings retry;
     private readonly TimeProvider time;
 
+    /// <summary>Where created batches are remembered for completion; none in tests that build a bare client.</summary>
+    internal SessionHistory? History { get; init; }
+
     internal BatchIngestionClient(PlatformConnection connection, CatalogClient catalog, RetrySettings retry, TimeProvider time)
     {
         this.connection = connection;
@@ -73,7 +76,9 @@ public sealed class BatchIngestionClient
         }
 
         body["externalId"] = externalId;
-        return await CreateReconcilingAsync(request, datasetId, externalId, body, cancellationToken).ConfigureAwait(false);
+        var batch = await CreateReconcilingAsync(request, datasetId, externalId, body, cancellationToken).ConfigureAwait(false);
+        History?.Record(batch);
+        return batch;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Http;
 using Ingestion.Core.Models;
+using Ingestion.Core.Sessions;
 
 namespace Ingestion.Core.Aep;
 
@@ -21,6 +22,9 @@ public sealed class CatalogClient
     private readonly PlatformConnection connection;
     private readonly TimeProvider time;
 
+    /// <summary>Where ids this client sees are remembered for completion; none in tests that build a bare client.</summary>
+    internal SessionHistory? History { get; init; }
+
     internal CatalogClient(PlatformConnection connection, TimeProvider time)
     {
         this.connection = connection;
@@ -36,7 +40,9 @@ public sealed class CatalogClient
         var root = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
         var batch = AepJson.Unwrap(root, batchId)
             ?? throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.BatchMissingFromCatalog, batchId)) { Target = batchId };
-        return CatalogBatchReader.Read(batchId, batch);
+        var status = CatalogBatchReader.Read(batchId, batch);
+        History?.Record(status);
+        return status;
     }
 
     /// <summary>
@@ -64,6 +70,24 @@ public sealed class CatalogClient
         }
 
         return null;
+    }
+
+    /// <summary>The <paramref name="limit"/> newest batches (<c>GET /batches?orderBy=desc:created</c>), for completion: not recorded as seen.</summary>
+    internal async Task<IReadOnlyList<IngestStatus>> ListRecentBatchesAsync(int limit, CancellationToken cancellationToken)
+    {
+        using var message = connection.Request(HttpMethod.Get, $"{Base}batches?limit={limit}&orderBy=desc:created").MarkIdempotent();
+        var response = await connection.SendAsync(message, Messages.OpListBatches, null, cancellationToken).ConfigureAwait(false);
+        var root = await connection.ReadJsonAsync(response, Messages.OpListBatches, cancellationToken).ConfigureAwait(false);
+        var batches = new List<IngestStatus>();
+        foreach (var (id, value) in root as JsonObject ?? [])
+        {
+            if (value is JsonObject batch)
+            {
+                batches.Add(CatalogBatchReader.Read(id, batch));
+            }
+        }
+
+        return [.. batches.OrderByDescending(b => b.Created)];
     }
 
     /// <summary>Polls until the batch reaches a terminal state, with intervals that grow up to a cap.</summary>
@@ -142,11 +166,17 @@ public sealed class CatalogClient
         var root = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
         var dataset = AepJson.Unwrap(root, datasetId)
             ?? throw new IngestionException(IngestErrorKind.UnexpectedResponse, string.Format(Messages.UnexpectedBody, operation, 200)) { Target = datasetId };
-        return ReadDataset(datasetId, dataset);
+        var result = ReadDataset(datasetId, dataset);
+        History?.Record(result);
+        return result;
     }
 
     /// <summary>All datasets (optionally those with exactly <paramref name="name"/>), a page at a time.</summary>
-    public async IAsyncEnumerable<IngestDataset> ListDatasetsAsync(string? name, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<IngestDataset> ListDatasetsAsync(string? name, CancellationToken cancellationToken) =>
+        ListDatasetsAsync(name, record: true, cancellationToken);
+
+    /// <summary>The listing; <paramref name="record"/> false for the completion cache's own listing, which must not crowd out the datasets a user touched.</summary>
+    internal async IAsyncEnumerable<IngestDataset> ListDatasetsAsync(string? name, bool record, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var start = 0; ; start += PageSize)
         {
@@ -162,7 +192,13 @@ public sealed class CatalogClient
             var page = root as JsonObject ?? [];
             foreach (var (id, value) in page)
             {
-                yield return ReadDataset(id, value);
+                var dataset = ReadDataset(id, value);
+                if (record)
+                {
+                    History?.Record(dataset);
+                }
+
+                yield return dataset;
             }
 
             if (page.Count < PageSize)

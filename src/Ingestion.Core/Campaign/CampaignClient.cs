@@ -7,6 +7,7 @@ using Ingestion.Core.Aep;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Http;
 using Ingestion.Core.Models;
+using Ingestion.Core.Sessions;
 
 namespace Ingestion.Core.Campaign;
 
@@ -32,6 +33,9 @@ public sealed class CampaignClient
     private readonly string? tenant;
     private readonly TimeProvider time;
 
+    /// <summary>Where mappings this client sees are remembered for completion; none in tests that build a bare client.</summary>
+    internal SessionHistory? History { get; init; }
+
     internal CampaignClient(PlatformConnection? connection, string? tenant, TimeProvider time)
     {
         this.connection = connection;
@@ -53,6 +57,13 @@ public sealed class CampaignClient
     /// exports the same mapping again (Campaign's export is a re-sync of the mapping's data, not an append of new rows).
     /// </remarks>
     public async Task<XdmIngestRequest> StartMappingIngestAsync(string mappingId, CancellationToken cancellationToken)
+    {
+        var request = await StartMappingIngestCoreAsync(mappingId, cancellationToken).ConfigureAwait(false);
+        History?.Record(request);
+        return request;
+    }
+
+    private async Task<XdmIngestRequest> StartMappingIngestCoreAsync(string mappingId, CancellationToken cancellationToken)
     {
         var (http, instance) = Require();
         ServiceId.Check(mappingId, "MappingId");
@@ -82,6 +93,13 @@ public sealed class CampaignClient
 
     /// <summary>The status of one request (<c>GET …/ingest?requestId=</c>): In Progress, Success, Failed or Aborted; a failure is data, not an error.</summary>
     public async Task<XdmIngestRequest> GetMappingIngestAsync(string mappingId, long requestId, CancellationToken cancellationToken)
+    {
+        var request = await GetMappingIngestCoreAsync(mappingId, requestId, cancellationToken).ConfigureAwait(false);
+        History?.Record(request);
+        return request;
+    }
+
+    private async Task<XdmIngestRequest> GetMappingIngestCoreAsync(string mappingId, long requestId, CancellationToken cancellationToken)
     {
         var (http, instance) = Require();
         ServiceId.Check(mappingId, "MappingId");

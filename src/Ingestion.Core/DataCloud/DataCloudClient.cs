@@ -76,6 +76,9 @@ public sealed class DataCloudClient : IDataCloudTransport
     private readonly RetrySettings retry;
     private readonly TimeProvider time;
     private readonly long maxUploadBytes;
+
+    /// <summary>Where jobs, objects and sources this client sees are remembered for completion; none in tests that build a bare client.</summary>
+    internal SessionHistory? History { get; init; }
     private readonly ConcurrentDictionary<string, int> filesSent = new(StringComparer.Ordinal);
 
     internal DataCloudClient(HttpClient http, DataCloudTokenProvider tokens, RetrySettings retry, TimeProvider time, long maxUploadBytes)
@@ -172,6 +175,7 @@ public sealed class DataCloudClient : IDataCloudTransport
             var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken).ConfigureAwait(false);
             var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
             slot.Opened(job.Id);
+            History?.Record(job);
             return job;
         }
         catch (IngestionException ex)
@@ -222,7 +226,11 @@ public sealed class DataCloudClient : IDataCloudTransport
     }
 
     /// <summary>Lists jobs, newest first unless <paramref name="orderBy"/> says otherwise, page by page (<c>limit</c>/<c>offset</c>), up to <paramref name="first"/>.</summary>
-    public async IAsyncEnumerable<DataCloudJob> ListJobsAsync(IReadOnlyCollection<string>? states, int? first, string? orderBy, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<DataCloudJob> ListJobsAsync(IReadOnlyCollection<string>? states, int? first, string? orderBy, CancellationToken cancellationToken) =>
+        ListJobsAsync(states, first, orderBy, record: true, cancellationToken);
+
+    /// <summary>The listing; <paramref name="record"/> false for the completion cache's own listing, which must not crowd out the jobs a user touched.</summary>
+    internal async IAsyncEnumerable<DataCloudJob> ListJobsAsync(IReadOnlyCollection<string>? states, int? first, string? orderBy, bool record, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var stateFilter = states is { Count: > 0 } ? string.Join(',', states.Select(CheckState)) : null;
         var offset = 0;
@@ -251,7 +259,7 @@ public sealed class DataCloudClient : IDataCloudTransport
                 {
                     count++;
                     left--;
-                    yield return Seen(job);
+                    yield return Seen(job, record);
                     if (left == 0)
                     {
                         yield break;
@@ -430,12 +438,18 @@ public sealed class DataCloudClient : IDataCloudTransport
         var response = await SendAsync(HttpMethod.Patch, JobPath(jobId), Json(body), idempotent: true, text, jobId, Ok, cancellationToken).ConfigureAwait(false);
         var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
         Limiter.Release(jobId);
+        History?.Record(job);
         return job;
     }
 
     /// <summary>A job seen in any state but Open no longer holds one of the session's open slots.</summary>
-    private DataCloudJob Seen(DataCloudJob job)
+    private DataCloudJob Seen(DataCloudJob job, bool record = true)
     {
+        if (record)
+        {
+            History?.Record(job);
+        }
+
         if (!string.Equals(job.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase))
         {
             Limiter.Release(job.Id);

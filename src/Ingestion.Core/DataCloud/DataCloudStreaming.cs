@@ -10,6 +10,6 @@ public static class DataCloudStreaming
     {
         ArgumentNullException.ThrowIfNull(session);
         // DataCloud throws a clear error on a session that is not connected to Data Cloud.
-        return new DataCloudStreamingClient(session.DataCloud);
+        return new DataCloudStreamingClient(session.DataCloud) { History = session.History };
     }
 }

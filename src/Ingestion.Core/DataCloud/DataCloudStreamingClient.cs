@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ingestion.Core.Errors;
+using Ingestion.Core.Sessions;
 
 namespace Ingestion.Core.DataCloud;
 
@@ -35,6 +36,9 @@ public sealed class DataCloudStreamingClient
     private readonly IDataCloudTransport transport;
     private readonly TimeProvider time;
     private readonly RequestRateLimiter limiter;
+
+    /// <summary>Where sources and objects written to are remembered for completion; none in tests that build a bare client.</summary>
+    internal SessionHistory? History { get; init; }
 
     internal DataCloudStreamingClient(IDataCloudTransport transport, TimeProvider? time = null)
     {
@@ -142,6 +146,7 @@ public sealed class DataCloudStreamingClient
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        History?.RecordTarget(sourceName, objectName);
         return tally.Summary(sourceName, objectName, time.GetElapsedTime(started));
     }
 
@@ -185,6 +190,7 @@ public sealed class DataCloudStreamingClient
             issues.AddRange(await ValidateBodyAsync(sourceName, objectName, rest, cancellationToken).ConfigureAwait(false));
         }
 
+        History?.RecordTarget(sourceName, objectName);
         return new RecordValidationReport { SourceName = sourceName, Object = objectName, Records = index, Issues = issues };
     }
 
@@ -214,6 +220,7 @@ public sealed class DataCloudStreamingClient
             requests++;
         }
 
+        History?.RecordTarget(sourceName, objectName);
         return new RecordDeleteSummary { SourceName = sourceName, Object = objectName, Ids = deleted, Requests = requests, Duration = time.GetElapsedTime(started) };
     }
 

@@ -32,6 +32,7 @@ public sealed partial class IngestSession : IDisposable
         ClientId = options.ClientId;
         Retry = options.Retry;
         Connected = options.TimeProvider.GetUtcNow();
+        History = new SessionHistory(options.TimeProvider);
 
         // Both clients share the primary handler (connection pool); IMS calls skip the platform headers.
         var primary = options.PrimaryHandler ?? new SocketsHttpHandler
@@ -48,14 +49,15 @@ public sealed partial class IngestSession : IDisposable
         { Timeout = Timeout.InfiniteTimeSpan };
 
         var connection = new PlatformConnection(platformHttp, endpoint);
-        Catalog = new CatalogClient(connection, options.TimeProvider);
-        Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider);
+        Catalog = new CatalogClient(connection, options.TimeProvider) { History = History };
+        Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider) { History = History };
         Schemas = new SchemaRegistryClient(connection, Catalog);
         DataAccess = new DataAccessClient(connection);
         Campaign = new CampaignClient(
             campaignEndpoint is null ? null : new PlatformConnection(platformHttp, campaignEndpoint),
             CampaignTenant,
-            options.TimeProvider);
+            options.TimeProvider)
+        { History = History };
     }
 
     private IngestSession(DataCloudConnectionOptions options, Uri loginUrl, System.Security.Cryptography.RSA key)
@@ -71,6 +73,7 @@ public sealed partial class IngestSession : IDisposable
         Dataspace = string.IsNullOrWhiteSpace(options.Dataspace) ? null : options.Dataspace;
         Retry = options.Retry;
         Connected = options.TimeProvider.GetUtcNow();
+        History = new SessionHistory(options.TimeProvider);
         signingKey = key;
 
         var primary = options.PrimaryHandler ?? new SocketsHttpHandler
@@ -87,13 +90,13 @@ public sealed partial class IngestSession : IDisposable
             Chain(options.Retry, options.TimeProvider, primary, new DataCloudAuthHandler(dataCloudTokens, options.ClientId)),
             disposeHandler: false)
         { Timeout = Timeout.InfiniteTimeSpan };
-        dataCloud = new DataCloudClient(dataCloudHttp, dataCloudTokens, options.Retry, options.TimeProvider, options.MaxUploadBytes);
+        dataCloud = new DataCloudClient(dataCloudHttp, dataCloudTokens, options.Retry, options.TimeProvider, options.MaxUploadBytes) { History = History };
 
         // The Adobe clients exist on every session; on this one each call fails at once, saying why.
         platformHttp = new HttpClient(new RefusingHandler(Messages.SessionIsDataCloud, Messages.SessionIsDataCloudAction)) { Timeout = Timeout.InfiniteTimeSpan };
         var connection = new PlatformConnection(platformHttp, AepConnectionOptions.DefaultPlatformEndpoint);
-        Catalog = new CatalogClient(connection, options.TimeProvider);
-        Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider);
+        Catalog = new CatalogClient(connection, options.TimeProvider) { History = History };
+        Batches = new BatchIngestionClient(connection, Catalog, options.Retry, options.TimeProvider) { History = History };
         Schemas = new SchemaRegistryClient(connection, Catalog);
         DataAccess = new DataAccessClient(connection);
         Campaign = new CampaignClient(null, null, options.TimeProvider);
@@ -143,6 +146,49 @@ public sealed partial class IngestSession : IDisposable
 
     /// <summary>True once Dispose (Disconnect-IngestService) closed the session: it cannot send anything any more.</summary>
     public bool IsClosed { get; private set; }
+
+    /// <summary>Ids this session has seen (datasets, batches, jobs, mappings, Data Cloud objects), for argument completion.</summary>
+    public SessionHistory History { get; }
+
+    /// <summary>
+    /// Starts one background Catalog listing for dataset completion when the cached one is older than
+    /// <see cref="SessionHistory.ListingTtl"/>; null when fresh, closed or not an AEP session. Never waits.
+    /// </summary>
+    public Task? RefreshDatasetHistory() =>
+        IsClosed || Platform == IngestPlatform.DataCloud ? null : History.RefreshDatasetsIfStale(token => Catalog.ListDatasetsAsync(null, record: false, token));
+
+    /// <summary>
+    /// Starts one background listing of the <see cref="SessionHistory.RecentBatches"/> newest batches (Catalog) or
+    /// jobs (Data Cloud) for batch completion when the cached one is older than <see cref="SessionHistory.ListingTtl"/>;
+    /// null when fresh or closed. Never waits.
+    /// </summary>
+    public Task? RefreshBatchHistory()
+    {
+        if (IsClosed)
+        {
+            return null;
+        }
+
+        return Platform == IngestPlatform.DataCloud
+            ? History.RefreshIfStale(HistoryKind.Batch, token => RecentJobsAsync(token))
+            : History.RefreshIfStale(HistoryKind.Batch, token => RecentBatchesAsync(token));
+    }
+
+    private async IAsyncEnumerable<HistoryEntry> RecentBatchesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var status in await Catalog.ListRecentBatchesAsync(SessionHistory.RecentBatches, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new HistoryEntry(status.Id, SessionHistory.Describe(status), status.Created ?? Connected);
+        }
+    }
+
+    private async IAsyncEnumerable<HistoryEntry> RecentJobsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var job in DataCloud.ListJobsAsync(null, SessionHistory.RecentBatches, null, record: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new HistoryEntry(job.Id, SessionHistory.Describe(job), job.Created ?? Connected);
+        }
+    }
 
     public BatchIngestionClient Batches { get; }
     public CatalogClient Catalog { get; }

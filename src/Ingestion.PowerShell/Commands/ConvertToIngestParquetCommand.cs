@@ -4,6 +4,7 @@ using System.Management.Automation;
 using Ingestion.Core.Conversion;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -64,6 +65,7 @@ public sealed class ConvertToIngestParquetCommand : IngestSessionCmdlet
     /// <summary>Converts to the XDM schema of this dataset.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string? DatasetId { get; set; }
 
     /// <summary>Source column (or dotted source path) to schema field path; $null leaves a column out.</summary>

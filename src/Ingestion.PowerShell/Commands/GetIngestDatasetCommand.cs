@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -18,6 +19,7 @@ public sealed class GetIngestDatasetCommand : IngestSessionCmdlet
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string[] DatasetId { get; set; } = null!;
 
     /// <summary>A name, or a pattern with * and ?. Without wildcards the service filters by exact name.</summary>

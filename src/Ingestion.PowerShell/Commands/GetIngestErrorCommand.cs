@@ -4,6 +4,7 @@ using Ingestion.Core.Aep;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
 using Ingestion.Core.Sessions;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
@@ -22,6 +23,7 @@ public sealed class GetIngestErrorCommand : IngestSessionCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string[] BatchId { get; set; } = null!;
 
     protected override void ProcessRecord()

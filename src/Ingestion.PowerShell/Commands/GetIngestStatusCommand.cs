@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
@@ -22,11 +23,13 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = BatchSet)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string[] BatchId { get; set; } = null!;
 
     /// <summary>The Campaign XDM mapping whose ingestion request to read.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MappingIdCompleter))]
     public string MappingId { get; set; } = null!;
 
     /// <summary>The request id Start-XdmMappingIngest returned.</summary>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Ingestion.Core.Models;
 using Ingestion.Core.Uploads;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
@@ -16,6 +17,7 @@ public sealed class GetIngestUploadCommand : IngestCmdlet
     /// <summary>Only the uploads into these batches.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string[]? BatchId { get; set; }
 
     protected override void ProcessRecord()

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Ingestion.Core;
 using Ingestion.Core.DataCloud;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -22,6 +23,7 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = DatasetSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = DatasetSet)]
@@ -48,11 +50,13 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
     /// <summary>Data Cloud: the object (Data Source Object) the job loads; one object per job.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DataCloudSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DataCloudObjectCompleter))]
     public string Object { get; set; } = null!;
 
     /// <summary>Data Cloud: the Ingestion API connector (source) the object belongs to.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DataCloudSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DataCloudSourceCompleter))]
     public string SourceName { get; set; } = null!;
 
     /// <summary>Data Cloud: Upsert (default; CSV with a header) or Delete (CSV without a header: primary key, optional datetime).</summary>

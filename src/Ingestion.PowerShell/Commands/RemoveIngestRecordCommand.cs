@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using Ingestion.Core.DataCloud;
 using Ingestion.Core.Errors;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -24,11 +25,13 @@ public sealed class RemoveIngestRecordCommand : IngestSessionCmdlet
     /// <summary>The Data Cloud object.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DataCloudObjectCompleter))]
     public string Object { get; set; } = null!;
 
     /// <summary>The Ingestion API connector (source) name.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DataCloudSourceCompleter))]
     public string SourceName { get; set; } = null!;
 
     /// <summary>Primary key values of the records to delete.</summary>

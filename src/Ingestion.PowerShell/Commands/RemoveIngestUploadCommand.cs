@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Ingestion.Core.Models;
 using Ingestion.Core.Uploads;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -16,6 +17,7 @@ public sealed class RemoveIngestUploadCommand : IngestCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = null!;
 
     /// <summary>Only the journal of this file's upload; all of the batch's when omitted.</summary>
@@ -26,6 +28,7 @@ public sealed class RemoveIngestUploadCommand : IngestCmdlet
     /// <summary>Only uploads into this dataset.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string? DatasetId { get; set; }
 
     /// <summary>Writes each journal removed.</summary>

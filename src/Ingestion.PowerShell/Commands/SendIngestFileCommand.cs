@@ -5,6 +5,7 @@ using Ingestion.Core.Conversion;
 using Ingestion.Core.DataCloud;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -51,11 +52,13 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = null!;
 
     /// <summary>The batch's dataset; when not given it is read from the batch's Catalog entry (one request per batch).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string? DatasetId { get; set; }
 
     /// <summary>The name in the batch, folders allowed (<c>part=1/x.parquet</c>); only with a single file.</summary>

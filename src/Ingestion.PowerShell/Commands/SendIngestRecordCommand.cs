@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using Ingestion.Core.DataCloud;
 using Ingestion.Core.Errors;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
 
@@ -33,11 +34,13 @@ public sealed class SendIngestRecordCommand : IngestSessionCmdlet
     /// <summary>The Data Cloud object (the data stream's object name in the connector's schema).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DataCloudObjectCompleter))]
     public string Object { get; set; } = null!;
 
     /// <summary>The Ingestion API connector (source) name.</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DataCloudSourceCompleter))]
     public string SourceName { get; set; } = null!;
 
     /// <summary>The records: PSCustomObjects, hashtables, CSV rows or any object with properties.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
@@ -14,6 +15,7 @@ public sealed class StartXdmMappingIngestCommand : IngestSessionCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MappingIdCompleter))]
     public string[] MappingId { get; set; } = null!;
 
     /// <summary>Waits until the request succeeds, fails or is aborted, and returns that final status.</summary>

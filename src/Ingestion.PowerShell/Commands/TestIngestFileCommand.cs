@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Ingestion.Core.Conversion;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Runtime;
 
 namespace Ingestion.PowerShell.Commands;
@@ -31,6 +32,7 @@ public sealed class TestIngestFileCommand : IngestSessionCmdlet
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string DatasetId { get; set; } = null!;
 
     /// <summary>The batch will be created with -MultiLineJson, so a JSON array (or pretty-printed JSON) is fine.</summary>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Ingestion.Core;
 using Ingestion.Core.Sessions;
+using Ingestion.PowerShell.Completion;
 
 namespace Ingestion.PowerShell.Runtime;
 
@@ -16,6 +17,7 @@ public abstract class BatchActionCmdlet : IngestSessionCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string[] BatchId { get; set; } = null!;
 
     /// <summary>Writes the batch status after the action.</summary>

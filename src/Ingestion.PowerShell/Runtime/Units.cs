@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Ingestion.PowerShell.Runtime;
 
-/// <summary>Sizes and durations the way a person reads them, for progress and messages.</summary>
-internal static class Units
+/// <summary>
+/// Sizes and durations the way a person reads them, for progress, messages and the table views of
+/// Ingestion.format.ps1xml (which call <c>[Ingestion.PowerShell.Runtime.Units]::Bytes(...)</c>), so all three agree.
+/// </summary>
+public static class Units
 {
     private static readonly string[] ByteUnits = ["B", "KB", "MB", "GB", "TB"];
 

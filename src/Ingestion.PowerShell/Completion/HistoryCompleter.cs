@@ -1,0 +1,93 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using Ingestion.Core.Sessions;
+using Ingestion.PowerShell.Runtime;
+
+namespace Ingestion.PowerShell.Completion;
+
+/// <summary>
+/// Completes an identifier from what the session has already seen (<see cref="IngestSession.History"/>): memory only,
+/// never a request per key press. The session is the one bound to <c>-Session</c> on the command line, else the default.
+/// </summary>
+public abstract class HistoryCompleter : IArgumentCompleter
+{
+    private static readonly char[] NeedsQuotes = [' ', '\t', '\'', '"', '`', '$', ';', ',', '(', ')', '{', '}', '|', '&', '<', '>', '@', '#'];
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var session = SessionOf(fakeBoundParameters);
+        return session is null || session.IsClosed ? [] : Complete(Candidates(session), wordToComplete);
+    }
+
+    /// <summary>The entries to offer, best first.</summary>
+    protected abstract IEnumerable<HistoryEntry> Candidates(IngestSession session);
+
+    /// <summary>Entries whose id starts with <paramref name="wordToComplete"/> (wildcards allowed, quotes ignored), quoted when needed.</summary>
+    public static IEnumerable<CompletionResult> Complete(IEnumerable<HistoryEntry> entries, string? wordToComplete)
+    {
+        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        var pattern = WildcardPattern.Get(WildcardPattern.ContainsWildcardCharacters(word) ? word + "*" : WildcardPattern.Escape(word) + "*", WildcardOptions.IgnoreCase);
+        var offered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (pattern.IsMatch(entry.Id) && offered.Add(entry.Id))
+            {
+                var text = entry.Id.IndexOfAny(NeedsQuotes) >= 0 ? "'" + entry.Id.Replace("'", "''", StringComparison.Ordinal) + "'" : entry.Id;
+                var tip = string.IsNullOrWhiteSpace(entry.Description) ? entry.Id : $"{entry.Id}: {entry.Description}";
+                yield return new CompletionResult(text, entry.Id, CompletionResultType.ParameterValue, tip);
+            }
+        }
+    }
+
+    private static IngestSession? SessionOf(IDictionary? fakeBoundParameters)
+    {
+        var given = fakeBoundParameters?["Session"];
+        return (given is PSObject wrapped ? wrapped.BaseObject : given) as IngestSession ?? SessionStore.Default;
+    }
+}
+
+/// <summary>
+/// <c>-DatasetId</c>: datasets this session created, fetched or listed, then those of one cached Catalog listing.
+/// A listing older than <see cref="SessionHistory.ListingTtl"/> (or none yet) is refreshed in the background,
+/// at most once per TTL; this completion answers from memory at once and the next one sees the result.
+/// </summary>
+public sealed class DatasetIdCompleter : HistoryCompleter
+{
+    protected override IEnumerable<HistoryEntry> Candidates(IngestSession session)
+    {
+        _ = session.RefreshDatasetHistory();
+        return session.History.Datasets();
+    }
+}
+
+/// <summary>
+/// <c>-BatchId</c>: AEP batches and Data Cloud jobs this session created or looked at, most recently seen first, then
+/// the newest ones of one cached listing (Catalog batches or Data Cloud jobs), refreshed in the background like datasets.
+/// </summary>
+public sealed class BatchIdCompleter : HistoryCompleter
+{
+    protected override IEnumerable<HistoryEntry> Candidates(IngestSession session)
+    {
+        _ = session.RefreshBatchHistory();
+        return session.History.Candidates(HistoryKind.Batch);
+    }
+}
+
+/// <summary><c>-MappingId</c>: Campaign XDM mappings this session started or looked at.</summary>
+public sealed class MappingIdCompleter : HistoryCompleter
+{
+    protected override IEnumerable<HistoryEntry> Candidates(IngestSession session) => session.History.Recent(HistoryKind.Mapping);
+}
+
+/// <summary><c>-Object</c>: Data Cloud objects this session wrote to or saw on a job.</summary>
+public sealed class DataCloudObjectCompleter : HistoryCompleter
+{
+    protected override IEnumerable<HistoryEntry> Candidates(IngestSession session) => session.History.Recent(HistoryKind.DataCloudObject);
+}
+
+/// <summary><c>-SourceName</c>: Data Cloud Ingestion API sources this session wrote to or saw on a job.</summary>
+public sealed class DataCloudSourceCompleter : HistoryCompleter
+{
+    protected override IEnumerable<HistoryEntry> Candidates(IngestSession session) => session.History.Recent(HistoryKind.DataCloudSource);
+}

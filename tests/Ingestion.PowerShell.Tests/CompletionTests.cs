@@ -1,0 +1,61 @@
+namespace Ingestion.PowerShell.Tests;
+
+/// <summary>Identity parameters complete from the session's history, through IArgumentCompleter classes.</summary>
+public sealed class CompletionTests
+{
+    private static readonly Dictionary<string, string> Completers = new(StringComparer.Ordinal)
+    {
+        ["DatasetId"] = "Ingestion.PowerShell.Completion.DatasetIdCompleter",
+        ["BatchId"] = "Ingestion.PowerShell.Completion.BatchIdCompleter",
+        ["MappingId"] = "Ingestion.PowerShell.Completion.MappingIdCompleter",
+        ["Object"] = "Ingestion.PowerShell.Completion.DataCloudObjectCompleter",
+        ["SourceName"] = "Ingestion.PowerShell.Completion.DataCloudSourceCompleter",
+    };
+
+    public static TheoryData<string, string> CompletedParameters()
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (var cmdlet in ModuleMetadata.Instance.Cmdlets)
+        {
+            foreach (var name in cmdlet.Parameters().Select(p => p.Name).Distinct().Where(Completers.ContainsKey))
+            {
+                rows.Add(cmdlet.Name, name);
+            }
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public void EveryKindOfIdentifierIsCompletedSomewhere()
+    {
+        var completed = CompletedParameters().Select(row => (string)row[1]).ToHashSet();
+        Assert.Equal(Completers.Keys.Order(), completed.Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(CompletedParameters))]
+    public void ParameterCarriesItsCompleter(string cmdletName, string parameterName)
+    {
+        var property = ModuleMetadata.Instance.Cmdlet(cmdletName).Parameters().First(p => p.Name == parameterName).Property;
+        var completer = property.GetCustomAttributesData()
+            .Where(a => a.AttributeType.FullName == $"{ModuleMetadata.SmaNamespace}.ArgumentCompleterAttribute")
+            .Select(a => a.ConstructorArguments.Single().Value as Type)
+            .SingleOrDefault();
+        Assert.True(completer is not null, $"{cmdletName} -{parameterName} has no [ArgumentCompleter].");
+        Assert.Equal(Completers[parameterName], completer.FullName);
+    }
+
+    [Theory]
+    [MemberData(nameof(CompleterTypes))]
+    public void CompleterIsAPublicSealedIArgumentCompleter(string typeName)
+    {
+        var type = ModuleMetadata.Instance.CmdletAssembly.GetType(typeName);
+        Assert.NotNull(type);
+        Assert.True(type.IsPublic && type.IsSealed && !type.IsAbstract, $"{typeName} must be public and sealed.");
+        Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
+        Assert.Contains(type.GetInterfaces(), i => i.FullName == $"{ModuleMetadata.SmaNamespace}.IArgumentCompleter");
+    }
+
+    public static TheoryData<string> CompleterTypes() => [.. Completers.Values];
+}
