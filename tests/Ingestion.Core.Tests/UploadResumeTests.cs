@@ -98,7 +98,7 @@ public class UploadResumeTests
 
         await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "data.parquet", options, null, CancellationToken.None);
         Assert.Equal(Sha256(local), Sha256(Assert.Single(emulator.StoredFiles(batch.Id)).FullPath));
-        Assert.Empty(Directory.GetFiles(options.JournalFolder!));
+        Assert.Empty(UploadJournal.List(options.JournalFolder));
     }
 
     [Fact]

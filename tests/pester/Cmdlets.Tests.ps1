@@ -175,6 +175,25 @@ Describe 'Send-IngestFile' {
         }
     }
 
+    It 'does not pass on a batch whose dataset lookup failed, so it is not completed without those files' {
+        $faults = @{ serverErrorRate = 1; pathPrefix = "/data/foundation/catalog/batches/$($batch.Id)" } | ConvertTo-Json
+        Invoke-RestMethod -Method Put -Uri "$($emulator.Endpoint)emulator/faults" -Body $faults -ContentType 'application/json' | Out-Null
+        try {
+            $once = $emulator | Connect-IngestService -MaxRetries 0 -PassThru
+            # The first row's dataset must be looked up (and that fails); the second names it and is sent.
+            $rows = [pscustomobject]@{ BatchId = $batch.Id; LiteralPath = $profilesJson },
+                [pscustomobject]@{ BatchId = $batch.Id; DatasetId = $batch.DatasetId; LiteralPath = $profilesJson }
+            $out = $rows | Send-IngestFile -PassThru -Session $once -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
+            $errs | Should -Not -BeNullOrEmpty
+            $out | Should -BeNullOrEmpty
+            "$warned" | Should -Match $batch.Id
+        }
+        finally {
+            Invoke-RestMethod -Method Put -Uri "$($emulator.Endpoint)emulator/faults" -Body '{}' -ContentType 'application/json' | Out-Null
+            $script:emulator | Connect-IngestService
+        }
+    }
+
     It 'refuses -Name for several files' {
         { $batch | Send-IngestFile -LiteralPath $profilesJson, $profilesJson -Name 'x.json' } |
             Should -Throw -ErrorId 'NameNeedsSingleFile,Ingestion.PowerShell.Commands.SendIngestFileCommand'

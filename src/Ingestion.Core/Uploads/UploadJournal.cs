@@ -77,7 +77,8 @@ public static class UploadJournal
     /// <summary>
     /// Holds the upload of one target for this process until disposed: a second upload of the same file to the same
     /// place (another shell, a second scheduled run) would interleave chunks and journal writes with this one. The lock
-    /// is an open file without sharing beside the journal, which the OS releases even when the process is killed.
+    /// is an open file without sharing beside the journal (an empty <c>.lock</c> file that stays), which the OS releases
+    /// even when the process is killed.
     /// </summary>
     internal static IDisposable? TryLock(string folder, string batchId, string datasetId, string remoteName)
     {
@@ -85,9 +86,11 @@ public static class UploadJournal
         var file = Path.ChangeExtension(FileFor(folder, batchId, datasetId, remoteName), ".lock");
         try
         {
-            return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            // Kept, not deleted on close: deleting it while another process opens it would let two processes lock
+            // different files (Unix) or fail the open outright (Windows).
+            return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }

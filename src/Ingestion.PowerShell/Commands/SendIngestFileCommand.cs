@@ -165,14 +165,21 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             CheckName(files.Count);
         }
 
+        if (!batches.TryGetValue(BatchId, out var tally))
+        {
+            batches[BatchId] = tally = new BatchTally();
+        }
+
         if (files.Count > 0 && !TryFindDataset(out datasetId))
         {
+            // Its files were not sent: -PassThru must not pass the batch on to be completed without them.
+            tally.Failed += files.Count + rejected;
             return;
         }
 
-        if (!batches.TryGetValue(BatchId, out var tally))
+        if (files.Count > 0)
         {
-            batches[BatchId] = tally = new BatchTally(datasetId);
+            tally.DatasetId = datasetId;
         }
 
         tally.Failed += rejected;
@@ -237,7 +244,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             }
         }
 
-        throttle?.Dispose();
+        // Not disposed: an upload cancelled above may still be releasing its slot (SemaphoreSlim needs no disposal
+        // without a wait handle).
     }
 
     private void Send(List<FileInfo> files, BatchTally tally)
@@ -631,9 +639,9 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         public Task<IngestFileResult> Task { get; set; } = null!;
     }
 
-    private sealed class BatchTally(string datasetId)
+    private sealed class BatchTally
     {
-        public string DatasetId { get; } = datasetId;
+        public string DatasetId { get; set; } = string.Empty;
         public int Sent { get; set; }
         public int Failed { get; set; }
     }

@@ -215,5 +215,14 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private void ReleaseCancellation() => Interlocked.Exchange(ref cancellation, null)?.Dispose();
+    // Cancelled before it is disposed: background work a terminating error left behind stops instead of running on
+    // with a token nobody can cancel any more.
+    private void ReleaseCancellation()
+    {
+        if (Interlocked.Exchange(ref cancellation, null) is { } released)
+        {
+            released.Cancel();
+            released.Dispose();
+        }
+    }
 }
