@@ -53,6 +53,8 @@ internal static partial class Messages
     public const string OpCheckLargeFile = "Asking which bytes of '{0}' batch '{1}' already holds";
     public const string ResumeFileChanged = "'{0}' changed since its interrupted upload to batch '{1}' (size or last write time differ): sending all of it again.";
     public const string UploadInProgressElsewhere = "'{0}' is already being uploaded to '{1}' in batch '{2}' by another command or process; wait for it to finish (or stop it) and run this again to resume from where it got.";
+    public const string ResumeKeepsChunkSize = "Resuming '{0}' in the {1:N0}-byte chunks of its interrupted upload, not {2:N0}.";
+
     public const string ResumingUpload = "Resuming the upload of '{0}' to batch '{1}': {2} of {3} chunks are already there.";
     public const string OpCompleteLargeFile = "Completing the chunked upload of '{0}' to batch '{1}'";
     public const string LargeFileCompletedEarlier = "Completing '{0}' in batch '{1}' was refused, but the service holds all {2} bytes: an earlier attempt or run completed the file and its answer was lost.";

@@ -22,6 +22,14 @@ internal static partial class Messages
     public const string ActionNewDataset = "Create on schema '{0}'";
     public const string ActionNewUpsertDataset = "Create on schema '{0}', enabled for Profile upserts";
     public const string ActionUpload = "Upload as '{0}'";
+
+    public const string ActionResume = "Resume the upload as '{0}' ({1} of {2} chunks already confirmed)";
+
+    public const string ResumeFileGone = "The file '{0}' of the unfinished upload as '{1}' into batch '{2}' no longer exists; Remove-IngestUpload discards its journal.";
+
+    public const string ResumeNeedsAdobeSession = "-Resume resumes chunked uploads to Adobe Experience Platform; session '{0}' is a Data Cloud session, whose bulk jobs take whole files.";
+
+    public const string NoUploadsToResume = "There are no unfinished uploads to resume.";
     public const string ActionComplete = "Complete (start processing)";
     public const string ActionAbort = "Abort (discard its files)";
     public const string ActionRevert = "Revert (remove its data from the dataset)";

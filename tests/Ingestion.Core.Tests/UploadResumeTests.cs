@@ -129,6 +129,30 @@ public class UploadResumeTests
     }
 
     [Fact]
+    public async Task A_resumed_upload_keeps_the_chunk_size_of_its_journal_whatever_this_run_asks_for()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler);
+        using var dir = new TempDirectory();
+        var warnings = new ListWarnings();
+        var options = Options(dir) with { Warnings = warnings };
+        var (batch, local) = await NewFileAsync(session, dir);
+        await InterruptAfterAsync(handler, session, batch, local, options, sentChunks: 5);
+        Assert.Equal(Chunk, Assert.Single(UploadJournal.List(options.JournalFolder)).ChunkSize);
+
+        handler.Intercept = null;
+        var before = handler.Count(HttpMethod.Patch, "/files/");
+        await session.Batches.UploadFileAsync(batch.Id, batch.DatasetId, local, "data.parquet", options with { ChunkSize = 4 * Chunk }, null, CancellationToken.None);
+
+        // Chunks 5 to 10 of the first run's 1 KiB chunking, not the three 4 KiB chunks this run asked for.
+        Assert.Equal(Chunks - 5, handler.Count(HttpMethod.Patch, "/files/") - before);
+        Assert.Empty(warnings.Messages);
+        Assert.Equal(Sha256(local), Sha256(Assert.Single(emulator.StoredFiles(batch.Id)).FullPath));
+        Assert.Empty(UploadJournal.List(options.JournalFolder));
+    }
+
+    [Fact]
     public async Task A_completed_upload_leaves_no_journal()
     {
         await using var emulator = await TestEmulator.StartAsync();
@@ -207,7 +231,7 @@ public class UploadResumeTests
 
         var listed = UploadJournal.List(folder);
         Assert.Equal(2, listed.Count);
-        Assert.All(listed, j => Assert.Equal((2, 5), (j.ChunksConfirmed, j.ChunksTotal)));
+        Assert.All(listed, j => Assert.Equal((2, 5, 1024L), (j.ChunksConfirmed, j.ChunksTotal, j.ChunkSize)));
 
         var removed = UploadJournal.Remove("batch1", "dataset1", "a.parquet", folder);
         Assert.Equal("a.parquet", removed?.RemoteName);

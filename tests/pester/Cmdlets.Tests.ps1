@@ -304,6 +304,18 @@ Describe 'Formatting' {
     }
 }
 
+Describe 'Type literals' {
+    It 'resolves the engine types by full name, though they live in a private load context' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Json
+        $batch | Should -BeOfType ([Ingestion.Core.Models.IngestBatch])
+        $batch | Should -BeOfType 'Ingestion.Core.Models.IngestBatch'
+        (Get-IngestStatus -BatchId $batch.Id).Status | Should -Be ([Ingestion.Core.Models.BatchStatus]::Loading)
+        $typed = { param([Ingestion.Core.Sessions.IngestSession] $Session) $Session.Platform }
+        & $typed -Session ($emulator | Connect-IngestService -PassThru) | Should -Be 'Aep'
+        [Ingestion.Core.Models.IngestBatch] | Should -Be ((Get-Command New-IngestBatch).OutputType.Type | Where-Object Name -eq 'IngestBatch')
+    }
+}
+
 Describe 'Resumable uploads' {
     BeforeAll {
         # Journals go to a folder of the test's own (XDG_DATA_HOME is read at each call on Linux); elsewhere the
@@ -356,6 +368,63 @@ Describe 'Resumable uploads' {
         Get-IngestUpload -BatchId $batch.Id | Should -BeNullOrEmpty
         $stored = Join-Path $dataDir "batches/$($batch.Id)/files/$($dataset.Id)/big.parquet"
         (Get-FileHash -LiteralPath $stored).Hash | Should -Be (Get-FileHash -LiteralPath $big).Hash
+    }
+
+    It 'resumes piped journals with -Resume, in the chunking they started with, after -WhatIf sent nothing' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Parquet
+        Stop-UploadMidway $batch
+        $before = (Get-IngestUpload -BatchId $batch.Id).ChunksConfirmed
+
+        Get-IngestUpload -BatchId $batch.Id | Send-IngestFile -Resume -WhatIf
+        (Get-IngestUpload -BatchId $batch.Id).ChunksConfirmed | Should -Be $before
+
+        # The run's -ChunkSize default (64 MiB) does not apply: the journal's 1 KiB chunks do.
+        $result = Get-IngestUpload -BatchId $batch.Id | Send-IngestFile -Resume -Verbose 4>&1
+        $verbose = $result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match "$before of 1024 chunks are already there"
+        $file = $result | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $file.RemoteName | Should -Be 'big.parquet'
+        $file.BatchId | Should -Be $batch.Id
+        Get-IngestUpload -BatchId $batch.Id | Should -BeNullOrEmpty
+        $stored = Join-Path $dataDir "batches/$($batch.Id)/files/$($dataset.Id)/big.parquet"
+        (Get-FileHash -LiteralPath $stored).Hash | Should -Be (Get-FileHash -LiteralPath $big).Hash
+    }
+
+    It 'resumes every unfinished upload of a batch with -Resume -BatchId and passes the batch on' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Parquet
+        Stop-UploadMidway $batch
+
+        # The batch as -PassThru hands it to Complete-IngestBatch (the random bytes are no Parquet the service would take).
+        $status = Send-IngestFile -Resume -BatchId $batch.Id -PassThru
+        $status.Id | Should -Be $batch.Id
+        $status.DatasetId | Should -Be $dataset.Id
+        $status.Status | Should -Be 'Loading'
+        Get-IngestUpload -BatchId $batch.Id | Should -BeNullOrEmpty
+    }
+
+    It 'resumes a journal read back from Import-Clixml, and reports one whose file is gone with PathNotFound' {
+        $batch = New-IngestBatch -DatasetId $dataset.Id -Format Parquet
+        Stop-UploadMidway $batch
+        $saved = Join-Path $TestDrive 'journal.clixml'
+        Get-IngestUpload -BatchId $batch.Id | Export-Clixml -LiteralPath $saved
+
+        # A moved file: the journal is kept, and the error says how to discard it.
+        $full = (Get-Item -LiteralPath $big).FullName
+        $moved = Join-Path $TestDrive 'moved.bin'
+        Move-Item -LiteralPath $big -Destination $moved
+        try {
+            Import-Clixml -LiteralPath $saved | Send-IngestFile -Resume -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally { Move-Item -LiteralPath $moved -Destination $big }
+        $errs[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,Ingestion.PowerShell.Commands.SendIngestFileCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].Exception.Message | Should -BeLike "*$full*Remove-IngestUpload*"
+        Get-IngestUpload -BatchId $batch.Id | Should -HaveCount 1
+
+        (Import-Clixml -LiteralPath $saved | Send-IngestFile -Resume).Bytes | Should -Be 1MB
+        Get-IngestUpload -BatchId $batch.Id | Should -BeNullOrEmpty
+        Import-Clixml -LiteralPath $saved | Send-IngestFile -Resume -ErrorVariable none -ErrorAction SilentlyContinue
+        $none[0].FullyQualifiedErrorId | Should -Be 'UploadJournalNotFound,Ingestion.PowerShell.Commands.SendIngestFileCommand'
     }
 
     It 'removes the journal of an interrupted upload, asking first, and reports one that is not there' {

@@ -294,13 +294,30 @@ public sealed class BatchIngestionClient
         using var exclusive = UploadJournal.TryLock(folder, batchId, datasetId, remoteName)
             ?? throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.UploadInProgressElsewhere, localPath, remoteName, batchId)) { Target = localPath };
         var lastWrite = File.GetLastWriteTimeUtc(fullPath);
-        var chunkCount = (int)((length + options.ChunkSize - 1) / options.ChunkSize);
         var previous = UploadJournal.Read(folder, batchId, datasetId, remoteName);
-        if (previous is not null && (previous.Size != length || previous.LastWriteTimeUtc != lastWrite || previous.ChunkSize != options.ChunkSize || previous.Path != fullPath))
+        if (previous is not null && (previous.Size != length || previous.LastWriteTimeUtc != lastWrite || previous.Path != fullPath))
         {
             options.Warnings?.Report(string.Format(Messages.ResumeFileChanged, localPath, batchId));
             previous = null;
         }
+
+        // A resumed upload keeps the chunking its journal records, whatever -ChunkSize this run asked for: the chunks
+        // the service holds are only reusable at the offsets they were sent at.
+        var chunkSize = options.ChunkSize;
+        if (previous is not null && previous.ChunkSize != chunkSize)
+        {
+            if (previous.ChunkSize is < UploadOptions.MinChunkSize or > UploadOptions.MaxChunkSize)
+            {
+                previous = null;
+            }
+            else
+            {
+                IngestLog.Verbose(string.Format(Messages.ResumeKeepsChunkSize, localPath, previous.ChunkSize, chunkSize));
+                chunkSize = previous.ChunkSize;
+            }
+        }
+
+        var chunkCount = (int)((length + chunkSize - 1) / chunkSize);
 
         var confirmedChunks = new SortedDictionary<int, string>();
         var held = previous is null ? null : await HeldRangesAsync(path, localPath, batchId, cancellationToken).ConfigureAwait(false);
@@ -308,7 +325,7 @@ public sealed class BatchIngestionClient
         {
             foreach (var (index, hash) in previous!.Chunks)
             {
-                var (start, count) = ChunkRange(index, options.ChunkSize, length);
+                var (start, count) = ChunkRange(index, chunkSize, length);
                 if (index < chunkCount && held.Covers(start, start + count - 1)
                     && hash == await HashChunkAsync(fullPath, start, count, cancellationToken).ConfigureAwait(false))
                 {
@@ -349,7 +366,7 @@ public sealed class BatchIngestionClient
                     Path = fullPath,
                     Size = length,
                     LastWriteTimeUtc = lastWrite,
-                    ChunkSize = options.ChunkSize,
+                    ChunkSize = chunkSize,
                     Chunks = new SortedDictionary<int, string>(confirmedChunks),
                     Updated = DateTimeOffset.UtcNow,
                 });
@@ -359,7 +376,7 @@ public sealed class BatchIngestionClient
         }
 
         SaveJournal(force: true);
-        var confirmed = confirmedChunks.Keys.Sum(i => ChunkRange(i, options.ChunkSize, length).Count);
+        var confirmed = confirmedChunks.Keys.Sum(i => ChunkRange(i, chunkSize, length).Count);
         var skipped = new HashSet<int>(confirmedChunks.Keys);
         var skippedAll = skipped.Count == chunkCount;
         progress?.Report(new TransferProgress(fullPath, confirmed, length));
@@ -387,7 +404,7 @@ public sealed class BatchIngestionClient
                 }
 
                 var chunk = index;
-                var (start, count) = ChunkRange(index, options.ChunkSize, length);
+                var (start, count) = ChunkRange(index, chunkSize, length);
                 running.Add(Task.Run(
                     async () =>
                     {

@@ -14,6 +14,9 @@ public sealed record UploadJournalInfo
 
     public long Size { get; init; }
 
+    /// <summary>The chunk size of the interrupted upload; a resume keeps it.</summary>
+    public long ChunkSize { get; init; }
+
     public int ChunksConfirmed { get; init; }
 
     public int ChunksTotal { get; init; }

@@ -11,6 +11,9 @@ public sealed record UploadOptions
     /// <summary>The service takes at most 512,000,000 bytes in one chunk.</summary>
     public const long MaxChunkSize = 512_000_000;
 
+    /// <summary>The smallest chunk -ChunkSize takes.</summary>
+    public const long MinChunkSize = 1024;
+
     /// <summary>64 MiB: few requests per file, and a retried chunk re-sends little.</summary>
     public const long DefaultChunkSize = 64L * 1024 * 1024;
 

@@ -139,6 +139,7 @@ public static class UploadJournal
         RemoteName = state.RemoteName,
         Path = state.Path,
         Size = state.Size,
+        ChunkSize = state.ChunkSize,
         ChunksConfirmed = state.Chunks.Count,
         ChunksTotal = state.ChunkSize <= 0 ? 0 : (int)((state.Size + state.ChunkSize - 1) / state.ChunkSize),
         Updated = state.Updated,

@@ -5,6 +5,7 @@ using Ingestion.Core.Conversion;
 using Ingestion.Core.DataCloud;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
+using Ingestion.Core.Uploads;
 using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Runtime;
@@ -25,11 +26,13 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    private const string ResumeSet = "Resume";
 
     private readonly Dictionary<string, BatchTally> batches = new(StringComparer.Ordinal);
     private readonly DatasetSchemas schemas = new();
 
     private readonly Dictionary<string, string> datasetsOfBatches = new(StringComparer.Ordinal);
+    private readonly HashSet<string> resumedJournals = new(StringComparer.Ordinal);
     private readonly Queue<PendingUpload> pending = new();
     private FileTransferProgress? progress;
     private UploadThrottle? throttle;
@@ -48,21 +51,35 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = null!;
 
-    /// <summary>Alias Id: the batch objects of New-IngestBatch carry their id as Id.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Alias Id: the batch objects of New-IngestBatch carry their id as Id. With -Resume, only the unfinished uploads
+    /// into this batch.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ResumeSet)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(BatchIdCompleter))]
     public string BatchId { get; set; } = null!;
 
-    /// <summary>The batch's dataset; when not given it is read from the batch's Catalog entry (one request per batch).</summary>
+    /// <summary>
+    /// The batch's dataset; when not given it is read from the batch's Catalog entry (one request per batch). With
+    /// -Resume, only the unfinished uploads into this dataset.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DatasetIdCompleter))]
     public string? DatasetId { get; set; }
 
-    /// <summary>The name in the batch, folders allowed (<c>part=1/x.parquet</c>); only with a single file.</summary>
-    [Parameter]
+    /// <summary>
+    /// The name in the batch, folders allowed (<c>part=1/x.parquet</c>); only with a single file. With -Resume, only the
+    /// unfinished upload under this name; alias RemoteName, as Get-IngestUpload writes it.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ResumeSet)]
+    [Alias("RemoteName")]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
@@ -74,28 +91,43 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     /// Converts CSV and JSON files to Parquet against the dataset's XDM schema before sending them (the batch must be a
     /// Parquet batch); the name in the batch gets the .parquet extension. Parquet files are sent as they are.
     /// </summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public SwitchParameter ConvertToParquet { get; set; }
 
     /// <summary>With -ConvertToParquet: source column to XDM field path, as ConvertTo-IngestParquet takes it.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateNotNull]
     public Hashtable? Mapping { get; set; }
 
     /// <summary>Files larger than this many bytes go through the chunked upload; at most 256 MB, the single-upload limit.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateRange(0, BatchIngestionClient.MaxSmallFileBytes)]
     public long ChunkThreshold { get; set; } = BatchIngestionClient.MaxSmallFileBytes;
 
-    /// <summary>The size of each chunk of a chunked upload; the service takes at most 512,000,000 bytes a chunk.</summary>
-    [Parameter]
-    [ValidateRange(1024, UploadOptions.MaxChunkSize)]
+    /// <summary>
+    /// The size of each chunk of a chunked upload; the service takes at most 512,000,000 bytes a chunk. A resumed upload
+    /// keeps the chunk size it started with.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateRange(UploadOptions.MinChunkSize, UploadOptions.MaxChunkSize)]
     public long ChunkSize { get; set; } = UploadOptions.DefaultChunkSize;
 
     /// <summary>How many requests (whole files and chunks) are in flight at once, across all files of the call.</summary>
     [Parameter]
     [ValidateRange(1, UploadOptions.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; } = UploadOptions.DefaultThrottleLimit;
+
+    /// <summary>
+    /// Resumes the unfinished chunked uploads Get-IngestUpload lists (those of -BatchId, -DatasetId and -Name when
+    /// given, which bind from its output): each file goes to the batch, dataset and name it was started with, and only
+    /// the chunks the service lacks are sent.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ResumeSet)]
+    public SwitchParameter Resume { get; set; }
 
     /// <summary>Data Cloud: the encoding of the CSV files when it is not UTF-8 (utf-16, latin1, a code page…); they are converted to UTF-8 before sending.</summary>
     [Parameter]
@@ -143,6 +175,12 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ResumeSet)
+        {
+            ResumeUploads();
+            return;
+        }
+
         rejected = 0;
         var literal = ParameterSetName == LiteralPathSet;
         var files = FilePaths.Resolve(this, literal ? LiteralPath : Path, literal, Reject, Messages.NotFileSystemPath).Select(f => new FileInfo(f)).ToList();
@@ -152,23 +190,14 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             return;
         }
 
-        foreach (var name in new[] { "Encoding", "AutoSplitJobs", "KeepOpenOnError" })
-        {
-            if (MyInvocation.BoundParameters.ContainsKey(name))
-            {
-                ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.DataCloudSendParameters, name, Session ?? SessionStore.Default), name));
-            }
-        }
+        RefuseDataCloudParameters();
 
         if (Name is not null)
         {
             CheckName(files.Count);
         }
 
-        if (!batches.TryGetValue(BatchId, out var tally))
-        {
-            batches[BatchId] = tally = new BatchTally();
-        }
+        var tally = TallyOf(BatchId);
 
         if (files.Count > 0 && !TryFindDataset(out datasetId))
         {
@@ -260,13 +289,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             }
 
             var session = RequireSession();
-            if (file.Length == 0)
-            {
-                // AEP fails the whole batch over an empty file: refuse it here, where the file is still named.
-                WriteError(ErrorMapper.Create(ErrorIds.InvalidData, ErrorCategory.InvalidData, string.Format(Messages.EmptyFileNotSent, file.FullName, BatchId), file.FullName));
-                tally.Failed++;
-            }
-            else if (converts)
+            if (converts && file.Length > 0)
             {
                 // Conversion runs here, on the pipeline's turn: results stay in input order.
                 FinishAll();
@@ -274,18 +297,109 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             }
             else
             {
-                var upload = new PendingUpload(file, tally, BatchId, datasetId, Progress.StartFile(file.FullName, file.Length, BatchId));
-                var options = Upload;
-                upload.Task = StartInBackground(token => session.Batches.UploadFileAsync(upload.BatchId, upload.DatasetId, file.FullName, Name, options, upload.Bar, token));
-                pending.Enqueue(upload);
-            }
-
-            // A bounded window of files in flight: memory stays flat however many files come down the pipeline.
-            while (pending.Count > 0 && (pending.Count >= ThrottleLimit * 2 || pending.Peek().Task.IsCompleted))
-            {
-                FinishNext();
+                StartUpload(session, file, tally, BatchId, datasetId, Name, Upload, resumed: false);
             }
         }
+    }
+
+    /// <summary>Parameters that only mean something for a Data Cloud bulk job, refused on an Adobe session.</summary>
+    private void RefuseDataCloudParameters()
+    {
+        foreach (var name in new[] { "Encoding", "AutoSplitJobs", "KeepOpenOnError" })
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(name))
+            {
+                ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.DataCloudSendParameters, name, Session ?? SessionStore.Default), name));
+            }
+        }
+    }
+
+    /// <summary>-Resume: each journal's file goes where it was going, in the chunking it started with.</summary>
+    private void ResumeUploads()
+    {
+        var session = RequireSession();
+        if (session.Platform == Core.IngestPlatform.DataCloud)
+        {
+            // Data Cloud jobs take whole files: there is nothing of theirs to resume.
+            ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.ResumeNeedsAdobeSession, session), "Resume"));
+        }
+
+        RefuseDataCloudParameters();
+
+        var journals = UploadJournal.List()
+            .Where(j => (BatchId is null || j.BatchId == BatchId) && (DatasetId is null || j.DatasetId == DatasetId) && (Name is null || j.RemoteName == Name))
+            .ToList();
+        if (journals.Count == 0)
+        {
+            if (BatchId is null && DatasetId is null && Name is null)
+            {
+                WriteVerbose(Messages.NoUploadsToResume);
+            }
+            else
+            {
+                var named = Name is null ? string.Empty : string.Format(Messages.UploadJournalNamed, Name);
+                WriteError(ErrorMapper.Create(ErrorIds.UploadJournalNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.UploadJournalNotFound, BatchId ?? "*", named), (object?)Name ?? BatchId));
+            }
+        }
+
+        foreach (var journal in journals)
+        {
+            // The same journal piped twice (or listed by two records) is resumed once.
+            if (!resumedJournals.Add(journal.JournalPath))
+            {
+                continue;
+            }
+
+            var tally = TallyOf(journal.BatchId);
+            tally.DatasetId = journal.DatasetId;
+            var file = new FileInfo(journal.Path);
+            if (!file.Exists)
+            {
+                WriteError(ErrorMapper.Create(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.ResumeFileGone, journal.Path, journal.RemoteName, journal.BatchId), journal));
+                tally.Failed++;
+                continue;
+            }
+
+            if (!ShouldProcess(string.Format(Messages.TargetFile, file.FullName, journal.BatchId), string.Format(Messages.ActionResume, journal.RemoteName, journal.ChunksConfirmed, journal.ChunksTotal)))
+            {
+                continue;
+            }
+
+            var options = Upload with { ChunkThreshold = 0, ChunkSize = journal.ChunkSize > 0 ? journal.ChunkSize : ChunkSize };
+            StartUpload(session, file, tally, journal.BatchId, journal.DatasetId, journal.RemoteName, options, resumed: true);
+        }
+    }
+
+    /// <summary>Hands one file to the engine in the background; its result is written in input order by <see cref="FinishNext"/>.</summary>
+    private void StartUpload(Core.Sessions.IngestSession session, FileInfo file, BatchTally tally, string batchId, string dataset, string? name, UploadOptions options, bool resumed)
+    {
+        if (file.Length == 0)
+        {
+            // AEP fails the whole batch over an empty file: refuse it here, where the file is still named.
+            WriteError(ErrorMapper.Create(ErrorIds.InvalidData, ErrorCategory.InvalidData, string.Format(Messages.EmptyFileNotSent, file.FullName, batchId), file.FullName));
+            tally.Failed++;
+            return;
+        }
+
+        var upload = new PendingUpload(file, tally, batchId, dataset, Progress.StartFile(file.FullName, file.Length, batchId), resumed);
+        upload.Task = StartInBackground(token => session.Batches.UploadFileAsync(batchId, dataset, file.FullName, name, options, upload.Bar, token));
+        pending.Enqueue(upload);
+
+        // A bounded window of files in flight: memory stays flat however many files come down the pipeline.
+        while (pending.Count > 0 && (pending.Count >= ThrottleLimit * 2 || pending.Peek().Task.IsCompleted))
+        {
+            FinishNext();
+        }
+    }
+
+    private BatchTally TallyOf(string batchId)
+    {
+        if (!batches.TryGetValue(batchId, out var tally))
+        {
+            batches[batchId] = tally = new BatchTally();
+        }
+
+        return tally;
     }
 
     // Made with the first file, so a call that sends nothing (-WhatIf) shows no bar.
@@ -298,7 +412,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         var upload = pending.Peek();
         var sent = TryFinish(upload.Task, upload.File.FullName, out var result, ex =>
         {
-            if (!BatchIsUnusable(ex, upload.BatchId, upload.DatasetId))
+            // Resumed uploads may go to several batches: one that is gone or closed fails its own uploads only.
+            if (upload.Resumed || !BatchIsUnusable(ex, upload.BatchId, upload.DatasetId))
             {
                 return false;
             }
@@ -629,8 +744,10 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     }
 
     /// <summary>A file handed to the engine, in input order; its task runs while later files start.</summary>
-    private sealed class PendingUpload(FileInfo file, BatchTally tally, string batchId, string datasetId, FileTransferProgress.FileBar bar)
+    private sealed class PendingUpload(FileInfo file, BatchTally tally, string batchId, string datasetId, FileTransferProgress.FileBar bar, bool resumed)
     {
+        public bool Resumed { get; } = resumed;
+
         public FileInfo File { get; } = file;
         public BatchTally Tally { get; } = tally;
         public string BatchId { get; } = batchId;
