@@ -31,22 +31,33 @@ internal sealed class FileUploadContent : HttpContent
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         await using var file = Open();
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        // Two buffers: the next block is read from disk while the previous one is written to the socket.
+        var current = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        var next = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             long sent = 0;
             progress?.Report(new TransferProgress(path, 0, length));
-            while (sent < length)
+            var read = await ReadBlockAsync(file, current, sent, cancellationToken).ConfigureAwait(false);
+            while (read > 0)
             {
-                var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                var writing = stream.WriteAsync(current.AsMemory(0, read), cancellationToken);
+                var reading = ReadBlockAsync(file, next, sent + read, cancellationToken);
+                try
                 {
-                    break;
+                    await writing.ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The read still fills a pooled buffer: let it finish before the buffers go back.
+                    await Task.WhenAny(reading).ConfigureAwait(false);
+                    throw;
                 }
 
-                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 sent += read;
                 progress?.Report(new TransferProgress(path, sent, length));
+                read = await reading.ConfigureAwait(false);
+                (current, next) = (next, current);
             }
 
             // A file that shrank or grew since we measured it would be sent truncated or cut: refuse it.
@@ -57,8 +68,16 @@ internal sealed class FileUploadContent : HttpContent
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            System.Buffers.ArrayPool<byte>.Shared.Return(current);
+            System.Buffers.ArrayPool<byte>.Shared.Return(next);
         }
+    }
+
+    /// <summary>Reads up to a buffer's worth of the bytes still due at <paramref name="offset"/>; 0 at the announced length or the end of the file.</summary>
+    private async Task<int> ReadBlockAsync(FileStream file, byte[] buffer, long offset, CancellationToken cancellationToken)
+    {
+        var due = (int)Math.Min(buffer.Length, length - offset);
+        return due <= 0 ? 0 : await file.ReadAsync(buffer.AsMemory(0, due), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A file deleted or locked since it was measured is the caller's problem, not a network one: never retried.</summary>
