@@ -53,6 +53,16 @@ public sealed record FaultOptions
     /// <summary>When set, only requests whose path starts with this prefix (whole segments, e.g. <c>/data/foundation/import</c>) are faulted.</summary>
     public string? PathPrefix { get; init; }
 
+    /// <summary>The faults of which a request gets at most one, with their rates; together at most 1.</summary>
+    internal IEnumerable<(FaultKind Kind, double Rate)> ExclusiveRates =>
+    [
+        (FaultKind.ResetRequest, ResetRequestRate),
+        (FaultKind.ServerError, ServerErrorRate),
+        (FaultKind.Throttle, ThrottleRate),
+        (FaultKind.LostResponse, LostResponseRate),
+        (FaultKind.ResetResponse, ResetResponseRate),
+    ];
+
     /// <summary>Whether any per-request fault can happen; false means requests draw nothing from the PRNG.</summary>
     public bool AnyRequestFault =>
         ServerErrorRate > 0 || ThrottleRate > 0 || ResetRequestRate > 0 || ResetResponseRate > 0 || SlowRate > 0 || LostResponseRate > 0;
@@ -74,6 +84,15 @@ public sealed record FaultOptions
         CheckRate(ResetResponseRate, nameof(ResetResponseRate));
         CheckRate(SlowRate, nameof(SlowRate));
         CheckRate(LostResponseRate, nameof(LostResponseRate));
+
+        var total = ExclusiveRates.Sum(r => r.Rate);
+        if (total > 1 + 1e-9)
+        {
+            throw new ArgumentOutOfRangeException(
+                $"{source}.{nameof(ServerErrorRate)}",
+                total,
+                $"{source}: the rates of server errors, throttling, resets and lost answers add up to {total:0.###}; a request gets at most one of them, so together they may be at most 1.");
+        }
 
         if (RetryAfterSeconds < 0)
         {

@@ -224,6 +224,29 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
+    public async Task Each_fault_happens_at_its_own_rate_and_a_request_gets_at_most_one()
+    {
+        await using var emulator = await StartWithTokenAsync();
+        await SetAsync(emulator, """{"seed":11,"serverErrorRate":0.25,"throttleRate":0.25}""");
+
+        var (errors, throttled) = (0, 0);
+        for (var i = 0; i < 1000; i++)
+        {
+            using var response = await emulator.SendAsync(HttpMethod.Get, Datasets);
+            errors += (int)response.StatusCode >= 500 ? 1 : 0;
+            throttled += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        // 250 each expected (standard deviation about 14); drawn one after the other, throttling would get only
+        // 0.25 of the 75% that escaped a server error, about 188.
+        Assert.InRange(errors, 210, 290);
+        Assert.InRange(throttled, 210, 290);
+        var counters = (await emulator.GetFaultsAsync())["counters"]!;
+        Assert.Equal(errors, (long)counters["serverError"]!);
+        Assert.Equal(throttled, (long)counters["throttle"]!);
+    }
+
+    [Fact]
     public async Task A_zero_rate_takes_no_draws_so_it_does_not_change_the_sequence()
     {
         await using var emulator = await StartWithTokenAsync();
@@ -315,6 +338,7 @@ public sealed class FaultInjectionTests
     [InlineData("""{"seed":"x"}""", "faults.seed")]
     [InlineData("""{"pathPrefix":"data"}""", "PathPrefix")]
     [InlineData("""{"serverErrors":0.1}""", "serverErrors")]
+    [InlineData("""{"serverErrorRate":0.6,"throttleRate":0.3,"lostResponseRate":0.2}""", "add up to 1.1")]
     public async Task Bad_settings_are_refused_with_the_setting_named_and_nothing_changes(string json, string named)
     {
         await using var emulator = await TestEmulator.StartAsync();

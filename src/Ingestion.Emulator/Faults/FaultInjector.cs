@@ -88,23 +88,25 @@ internal sealed class FaultInjector
         lock (state.Random)
         {
             var random = state.Random;
-            bool Hit(double rate) => rate > 0 && random.NextDouble() < rate;
-
-            // Every draw happens for every request (no short-circuit), so outcomes never shift later draws.
-            var resetRequest = Hit(options.ResetRequestRate);
-            var serverError = Hit(options.ServerErrorRate);
+            // One draw picks at most one of the exclusive faults from back-to-back intervals, so each happens at exactly
+            // its configured rate (independent draws in priority order would thin out the later ones). A rate of 0
+            // adds no interval and the same draws happen, so it does not shift the sequence.
+            var draw = random.NextDouble();
             var status = options.ServerErrorRate > 0 ? ServerErrorStatuses[random.Next(ServerErrorStatuses.Length)] : 0;
-            var throttle = Hit(options.ThrottleRate);
-            var lost = Hit(options.LostResponseRate);
-            var resetResponse = Hit(options.ResetResponseRate);
-            var slow = Hit(options.SlowRate);
+            var slow = options.SlowRate > 0 && random.NextDouble() < options.SlowRate;
 
-            FaultKind? fault = resetRequest ? FaultKind.ResetRequest
-                : serverError ? FaultKind.ServerError
-                : throttle ? FaultKind.Throttle
-                : lost ? FaultKind.LostResponse
-                : resetResponse ? FaultKind.ResetResponse
-                : null;
+            FaultKind? fault = null;
+            var edge = 0.0;
+            foreach (var (kind, rate) in options.ExclusiveRates)
+            {
+                edge += rate;
+                if (draw < edge)
+                {
+                    fault = kind;
+                    break;
+                }
+            }
+
             return new FaultDecision(slow, fault, status);
         }
     }
