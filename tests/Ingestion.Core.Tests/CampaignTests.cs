@@ -372,6 +372,50 @@ public class CampaignTests
     }
 
     [Fact]
+    public async Task The_emulator_keeps_the_batch_of_a_failure_after_upload_in_Catalog_as_failed_with_the_ACP_code()
+    {
+        await using var emulator = await TestEmulator.StartAsync(processingDelay: TimeSpan.FromMilliseconds(50));
+        using var handler = new RecordingHandler();
+        using var session = await IngestSession.ConnectAsync(CampaignOptions(emulator, handler, tenant: "emulator"), None);
+
+        var submitted = await session.Campaign.StartMappingIngestAsync("demo-upload-failure", None);
+        var final = await session.Campaign.WaitForMappingIngestAsync("demo-upload-failure", submitted.RequestId!.Value, FastWait, null, None);
+
+        Assert.Equal(XdmIngestStatus.Failed, final.Status);
+        Assert.NotNull(final.AepBatchId);
+        var batch = await emulator.CatalogBatchAsync(final.AepBatchId!);
+        Assert.Equal("failed", batch.GetProperty("status").GetString());
+        Assert.Equal("ACP-880096", batch.GetProperty("errors")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_mapping_refused_as_not_ready_is_remembered_for_completion()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await IngestSession.ConnectAsync(CampaignOptions(emulator, handler, tenant: "emulator"), None);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.StartMappingIngestAsync("demo-not-stopped", None));
+
+        Assert.True(CampaignClient.IsMappingNotReady(ex));
+        Assert.Contains(session.History.Recent(HistoryKind.Mapping), e => e.Id == "demo-not-stopped");
+        Assert.Equal("demo-not-stopped Failed", ex.Target!.ToString());
+    }
+
+    [Fact]
+    public async Task A_wait_that_ran_out_names_the_mapping_and_request_to_check_later()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        Script(handler, (HttpStatusCode.OK, """{"requestId": 12, "info": "running", "status": "In Progress"}"""));
+        using var session = await ConnectCampaignAsync(emulator, handler);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.WaitForMappingIngestAsync(Mapping, 12, new WaitOptions { InitialInterval = TimeSpan.FromMilliseconds(5), MaxInterval = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromMilliseconds(100) }, null, None));
+
+        Assert.Contains($"Get-IngestStatus -MappingId {Mapping} -RequestId 12", ex.RecommendedAction);
+    }
+
+    [Fact]
     public async Task A_5xx_with_Campaigns_body_is_Campaigns_answer_and_is_not_sent_again()
     {
         await using var emulator = await TestEmulator.StartAsync();
