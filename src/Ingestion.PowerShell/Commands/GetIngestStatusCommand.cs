@@ -27,14 +27,15 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
     public string[] BatchId { get; set; } = null!;
 
     /// <summary>The Campaign XDM mapping whose ingestion request to read.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MappingIdCompleter))]
     public string MappingId { get; set; } = null!;
 
     /// <summary>The request id Start-XdmMappingIngest returned.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
     [ValidateRange(0, long.MaxValue)]
+    [ArgumentCompleter(typeof(RequestIdCompleter))]
     public long RequestId { get; set; }
 
     /// <summary>Waits until the batch or request reaches a final state (success, failure, abort…).</summary>
@@ -46,6 +47,14 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
+    protected override void OnBegin()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) && !Wait)
+        {
+            WriteWarning(Messages.TimeoutSecNeedsWait);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == MappingSet)
@@ -54,7 +63,7 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
             return;
         }
 
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (session.Platform == Ingestion.Core.IngestPlatform.DataCloud)
         {
             ProcessJobs(session);
