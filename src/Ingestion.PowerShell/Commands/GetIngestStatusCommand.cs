@@ -27,13 +27,16 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
     public string[] BatchId { get; set; } = null!;
 
     /// <summary>The Campaign XDM mapping whose ingestion request to read.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MappingIdCompleter))]
     public string MappingId { get; set; } = null!;
 
-    /// <summary>The request id Start-XdmMappingIngest returned.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
+    /// <summary>
+    /// The request id Start-XdmMappingIngest returned. Named, like -MappingId: PowerShell binds positional arguments in the
+    /// default (Batch) set first, so 'Get-IngestStatus m 12' could never reach this set while -BatchId is position 0.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
     [ValidateRange(0, long.MaxValue)]
     [ArgumentCompleter(typeof(RequestIdCompleter))]
     public long RequestId { get; set; }
