@@ -24,6 +24,9 @@ internal static partial class Messages
     public const string CampaignPermissionAction = "Check that the credential's product profile includes Adobe Campaign and that its technical account has the 'SQL function execution' role in Campaign Standard.";
     public const string RequestNotFoundAction = "Check -MappingId and -RequestId; Start-XdmMappingIngest returns both.";
 
+    public const string MappingTriggerUnconfirmed = "The answer to the trigger of XDM mapping '{0}' on Campaign tenant '{1}' never came, so Campaign may have started an ingestion request; the trigger was not sent again, so that it cannot start a second one. {2}";
+    public const string MappingTriggerUnconfirmedAction = "Check the mapping '{0}' in Campaign Standard (Administration > Development > Platform > Status of data export to platform) before triggering it again. While a request runs, Start-XdmMappingIngest -MappingId {0} answers InProgress with its request id, which Get-IngestStatus -MappingId {0} -RequestId <id> -Wait follows; once it has ended, Start-XdmMappingIngest starts a new ingestion.";
+
     public const string MappingWaitTimedOut = "Ingestion request {1} of XDM mapping '{0}' is still '{2}' after {3:0} seconds.";
-    public const string MappingWaitTimedOutAction = "Wait longer with -TimeoutSec, or check the request later with Get-IngestStatus -MappingId -RequestId.";
+    public const string MappingWaitTimedOutAction = "Wait longer with -TimeoutSec, or check the request later with Get-IngestStatus -MappingId {0} -RequestId {1} (add -Wait to follow it).";
 }

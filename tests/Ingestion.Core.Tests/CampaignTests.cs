@@ -228,14 +228,16 @@ public class CampaignTests
         Assert.Equal(2, CampaignRequests(handler).Count);
     }
 
-    [Fact]
-    public async Task A_5xx_on_the_trigger_is_retried_because_a_repeat_cannot_start_a_second_run()
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task A_503_or_429_on_the_trigger_is_retried_because_Campaign_did_nothing(HttpStatusCode status)
     {
         await using var emulator = await TestEmulator.StartAsync();
         using var handler = new RecordingHandler();
         Script(
             handler,
-            (HttpStatusCode.ServiceUnavailable, """{"error_code":"503000","message":"try later"}"""),
+            (status, """{"error_code":"503000","message":"try later"}"""),
             (HttpStatusCode.OK, """{"requestId": 12, "info": "Ingestion request submitted successfully for the Mapping ID: m", "status": "Success"}"""));
         using var session = await ConnectCampaignAsync(emulator, handler);
 
@@ -246,7 +248,7 @@ public class CampaignTests
     }
 
     [Fact]
-    public async Task A_lost_answer_is_sent_again_and_Campaign_names_the_run_the_first_post_started()
+    public async Task A_trigger_that_could_not_connect_is_retried_because_nothing_was_sent()
     {
         await using var emulator = await TestEmulator.StartAsync();
         using var handler = new RecordingHandler();
@@ -258,25 +260,163 @@ public class CampaignTests
                 return Task.FromResult<HttpResponseMessage?>(null);
             }
 
-            // The first POST reached Campaign and started request 12, but its answer never came back.
             if (Interlocked.Increment(ref posts) == 1)
             {
-                throw new HttpRequestException("connection reset");
+                throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused");
             }
 
-            return Task.FromResult<HttpResponseMessage?>(RecordingHandler.Respond(HttpStatusCode.OK, """{"requestId": 12, "info": "Ingestion request already in progress for the Mapping ID: m", "status": "In Progress"}"""));
+            return Task.FromResult<HttpResponseMessage?>(RecordingHandler.Respond(HttpStatusCode.OK, """{"requestId": 12, "info": "Ingestion request submitted successfully for the Mapping ID: m", "status": "Success"}"""));
         };
         using var session = await ConnectCampaignAsync(emulator, handler);
 
         var request = await session.Campaign.StartMappingIngestAsync(Mapping, None);
 
-        Assert.Equal(XdmIngestStatus.InProgress, request.Status);
-        Assert.Equal(12, request.RequestId);
+        Assert.Equal(XdmIngestStatus.Submitted, request.Status);
         Assert.Equal(2, posts);
     }
 
     [Fact]
-    public async Task A_5xx_with_Campaigns_body_after_the_retries_is_an_unavailable_error_with_its_info()
+    public async Task A_lost_answer_is_not_sent_again_and_the_error_says_a_request_may_have_started()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        var posts = 0;
+        handler.Intercept = (request, _) =>
+        {
+            if (!IsCampaign(request))
+            {
+                return Task.FromResult<HttpResponseMessage?>(null);
+            }
+
+            // The POST reached Campaign and may have started a request, but its answer never came back. A re-POST
+            // would answer "In Progress" while that request runs, but start a second ingestion once it has ended.
+            Interlocked.Increment(ref posts);
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "connection reset");
+        };
+        using var session = await ConnectCampaignAsync(emulator, handler);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.StartMappingIngestAsync(Mapping, None));
+
+        Assert.Equal(1, posts);
+        Assert.True(CampaignClient.IsTriggerUnconfirmed(ex));
+        Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
+        Assert.Equal(Mapping, ex.Target);
+        Assert.Contains($"XDM mapping '{Mapping}'", ex.Message);
+        Assert.Contains("may have started", ex.Message);
+        Assert.Contains("not sent again", ex.Message);
+        Assert.Contains($"Get-IngestStatus -MappingId {Mapping} -RequestId", ex.RecommendedAction);
+        Assert.Contains("Status of data export to platform", ex.RecommendedAction);
+        Assert.False(CampaignClient.IsMappingNotReady(ex));
+    }
+
+    [Fact]
+    public async Task A_trigger_that_timed_out_is_not_sent_again()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        var posts = 0;
+        handler.Intercept = async (request, token) =>
+        {
+            if (!IsCampaign(request))
+            {
+                return null;
+            }
+
+            Interlocked.Increment(ref posts);
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+            return null;
+        };
+        using var session = await ConnectCampaignAsync(emulator, handler, new RetrySettings { MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(1), AttemptTimeout = TimeSpan.FromSeconds(1) });
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.StartMappingIngestAsync(Mapping, None));
+
+        Assert.Equal(1, posts);
+        Assert.True(CampaignClient.IsTriggerUnconfirmed(ex));
+        Assert.Equal(IngestErrorKind.Timeout, ex.Kind);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.GatewayTimeout)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    public async Task A_gateway_5xx_on_the_trigger_is_not_sent_again_since_Campaign_may_have_acted(HttpStatusCode status)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        Script(handler, (status, """{"error_code":"502000","message":"upstream failed"}"""));
+        using var session = await ConnectCampaignAsync(emulator, handler);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.StartMappingIngestAsync(Mapping, None));
+
+        Assert.Single(CampaignRequests(handler));
+        Assert.True(CampaignClient.IsTriggerUnconfirmed(ex));
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Contains("upstream failed", ex.Message);
+    }
+
+    [Fact]
+    public async Task Against_the_emulator_a_lost_trigger_answer_starts_exactly_one_request()
+    {
+        await using var emulator = await TestEmulator.StartAsync(processingDelay: TimeSpan.FromMilliseconds(50));
+        using var handler = new RecordingHandler();
+        using var session = await IngestSession.ConnectAsync(CampaignOptions(emulator, handler, tenant: "emulator"), None);
+        await emulator.SetFaultsAsync(new Ingestion.Emulator.FaultOptions { LostResponseRate = 1.0, PathPrefix = "/emulator/campaign" });
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.StartMappingIngestAsync("demo-profiles", None));
+
+        Assert.True(CampaignClient.IsTriggerUnconfirmed(ex));
+        Assert.Equal(1, (await emulator.FaultCountersAsync())["lostResponse"]);
+        Assert.Single(handler.Requests, r => r.Method == HttpMethod.Post && r.Path.Contains("/demo-profiles/ingest", StringComparison.Ordinal));
+        var requests = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(emulator.DataDirectory, "campaign", "requests.json")));
+        Assert.Equal(1, requests.RootElement.GetProperty("requests").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_emulator_keeps_the_batch_of_a_failure_after_upload_in_Catalog_as_failed_with_the_ACP_code()
+    {
+        await using var emulator = await TestEmulator.StartAsync(processingDelay: TimeSpan.FromMilliseconds(50));
+        using var handler = new RecordingHandler();
+        using var session = await IngestSession.ConnectAsync(CampaignOptions(emulator, handler, tenant: "emulator"), None);
+
+        var submitted = await session.Campaign.StartMappingIngestAsync("demo-upload-failure", None);
+        var final = await session.Campaign.WaitForMappingIngestAsync("demo-upload-failure", submitted.RequestId!.Value, FastWait, null, None);
+
+        Assert.Equal(XdmIngestStatus.Failed, final.Status);
+        Assert.NotNull(final.AepBatchId);
+        var batch = await emulator.CatalogBatchAsync(final.AepBatchId!);
+        Assert.Equal("failed", batch.GetProperty("status").GetString());
+        Assert.Equal("ACP-880096", batch.GetProperty("errors")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_mapping_refused_as_not_ready_is_remembered_for_completion()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await IngestSession.ConnectAsync(CampaignOptions(emulator, handler, tenant: "emulator"), None);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.StartMappingIngestAsync("demo-not-stopped", None));
+
+        Assert.True(CampaignClient.IsMappingNotReady(ex));
+        Assert.Contains(session.History.Recent(HistoryKind.Mapping), e => e.Id == "demo-not-stopped");
+        Assert.Equal("demo-not-stopped Failed", ex.Target!.ToString());
+    }
+
+    [Fact]
+    public async Task A_wait_that_ran_out_names_the_mapping_and_request_to_check_later()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        Script(handler, (HttpStatusCode.OK, """{"requestId": 12, "info": "running", "status": "In Progress"}"""));
+        using var session = await ConnectCampaignAsync(emulator, handler);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Campaign.WaitForMappingIngestAsync(Mapping, 12, new WaitOptions { InitialInterval = TimeSpan.FromMilliseconds(5), MaxInterval = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromMilliseconds(100) }, null, None));
+
+        Assert.Contains($"Get-IngestStatus -MappingId {Mapping} -RequestId 12", ex.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task A_5xx_with_Campaigns_body_is_Campaigns_answer_and_is_not_sent_again()
     {
         await using var emulator = await TestEmulator.StartAsync();
         using var handler = new RecordingHandler();
@@ -287,7 +427,8 @@ public class CampaignTests
 
         Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
         Assert.Contains("Internal error while submitting", ex.Message);
-        Assert.Equal(TestEmulator.FastRetry.MaxRetries + 1, CampaignRequests(handler).Count);
+        Assert.False(CampaignClient.IsTriggerUnconfirmed(ex));
+        Assert.Single(CampaignRequests(handler));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ public sealed class CompletionTests
         ["DatasetId"] = "Ingestion.PowerShell.Completion.DatasetIdCompleter",
         ["BatchId"] = "Ingestion.PowerShell.Completion.BatchIdCompleter",
         ["MappingId"] = "Ingestion.PowerShell.Completion.MappingIdCompleter",
+        ["RequestId"] = "Ingestion.PowerShell.Completion.RequestIdCompleter",
         ["Object"] = "Ingestion.PowerShell.Completion.DataCloudObjectCompleter",
         ["SourceName"] = "Ingestion.PowerShell.Completion.DataCloudSourceCompleter",
     };
@@ -24,6 +25,22 @@ public sealed class CompletionTests
         }
 
         return rows;
+    }
+
+    [Fact]
+    public void RequestIdsComeFromTheHistoryFilteredByTheMappingOnTheLine()
+    {
+        var history = new Ingestion.Core.Sessions.SessionHistory();
+        history.Record(new Ingestion.Core.Models.XdmIngestRequest { MappingId = "m1", RequestId = 5, Status = Ingestion.Core.Models.XdmIngestStatus.Success });
+        history.Record(new Ingestion.Core.Models.XdmIngestRequest { MappingId = "m2", RequestId = 6, Status = Ingestion.Core.Models.XdmIngestStatus.InProgress });
+        history.Record(new Ingestion.Core.Models.XdmIngestRequest { MappingId = "m1", Status = Ingestion.Core.Models.XdmIngestStatus.Failed });
+        var requests = history.Recent(Ingestion.Core.Sessions.HistoryKind.MappingRequest);
+
+        Assert.Equal(["6", "5"], Completion.RequestIdCompleter.Candidates(requests, null).Select(e => e.Id));
+        var m1 = Assert.Single(Completion.RequestIdCompleter.Candidates(requests, "m1"));
+        Assert.Equal("5", m1.Id);
+        Assert.Contains("m1", m1.Description);
+        Assert.Empty(Completion.RequestIdCompleter.Candidates(requests, "m3"));
     }
 
     [Fact]

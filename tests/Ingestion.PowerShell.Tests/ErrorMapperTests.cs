@@ -87,6 +87,18 @@ public sealed class ErrorMapperTests
     }
 
     [Fact]
+    public void ATriggerWhoseAnswerNeverCameIsMappingTriggerUnconfirmedNotAPlainOutage()
+    {
+        var unconfirmed = new IngestionException(IngestErrorKind.Unavailable, "may have started") { ServiceErrorCode = "ingestion-trigger-unconfirmed", Target = "m" };
+        Assert.Equal((ErrorIds.MappingTriggerUnconfirmed, ErrorCategory.ResourceUnavailable), ErrorMapper.Classify(unconfirmed));
+        var timedOut = new IngestionException(IngestErrorKind.Timeout, "may have started") { ServiceErrorCode = "ingestion-trigger-unconfirmed", Target = "m" };
+        Assert.Equal((ErrorIds.MappingTriggerUnconfirmed, ErrorCategory.OperationTimeout), ErrorMapper.Classify(timedOut));
+
+        // Any other outage stays ServiceUnavailable.
+        Assert.Equal(ErrorIds.ServiceUnavailable, ErrorMapper.Classify(new IngestionException(IngestErrorKind.Unavailable, "x")).ErrorId);
+    }
+
+    [Fact]
     public void ABatchWithoutErrorDiagnosticsIsDiagnosticsNotEnabled()
     {
         var exception = new IngestionException(IngestErrorKind.InvalidState, "no diagnostics") { StatusCode = HttpStatusCode.BadRequest, ServiceErrorCode = "INGEST-1211-400" };

@@ -39,6 +39,38 @@ Describe 'Connect-IngestService -Platform Campaign' {
             Should -Throw -ErrorId 'InvalidPlatformParameters,Ingestion.PowerShell.Commands.ConnectIngestServiceCommand'
     }
 
+    It 'keeps an -OrganizationId and -Sandbox typed with -Platform Campaign: the session serves both' {
+        $typed = $emulator | Connect-IngestService -Platform Campaign -Tenant emulator -OrganizationId $emulator.OrganizationId -Sandbox $emulator.Sandbox -PassThru
+        try {
+            $typed.Platform | Should -Be 'Aep'
+            $typed.OrganizationId | Should -Be $emulator.OrganizationId
+            $typed.Sandbox | Should -Be $emulator.Sandbox
+            $typed.CampaignTenant | Should -Be 'emulator'
+            { Get-IngestDataset -Session $typed -ErrorAction Stop } | Should -Not -Throw
+        }
+        finally { $typed.Dispose() }
+    }
+
+    It 'refuses -Platform Campaign with only one of -OrganizationId and -Sandbox typed' {
+        { Connect-IngestService -Platform Campaign -Tenant emulator -OrganizationId $emulator.OrganizationId -ClientId $emulator.ClientId -ClientSecret $emulator.ClientSecret -Endpoint $emulator.Endpoint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidPlatformParameters,Ingestion.PowerShell.Commands.ConnectIngestServiceCommand'
+    }
+
+    It 'stops an AEP command on a Campaign-only session once, before any request, with NotAepSession' {
+        $err = $null
+        $out = $null
+        try { $out = 'a', 'b', 'c' | Get-IngestStatus -Session $campaign -ErrorVariable err }
+        catch { $caught = $_ }
+        $out | Should -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be 'NotAepSession,Ingestion.PowerShell.Commands.GetIngestStatusCommand'
+        $caught.CategoryInfo.Category | Should -Be 'ConnectionError'
+        $caught.TargetObject | Should -Be $campaign
+        $caught.ErrorDetails.RecommendedAction | Should -Match '-Platform Aep'
+        @($err) | Should -HaveCount 1 -Because 'the command stops at the first input instead of failing once per input'
+        { Get-IngestDataset -Session $campaign -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NotAepSession,Ingestion.PowerShell.Commands.GetIngestDatasetCommand'
+    }
+
     It 'refuses -Platform Aep without an organization and sandbox' {
         { Connect-IngestService -ClientId $emulator.ClientId -ClientSecret $emulator.ClientSecret -Endpoint $emulator.Endpoint -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidPlatformParameters,Ingestion.PowerShell.Commands.ConnectIngestServiceCommand'
@@ -49,6 +81,20 @@ Describe 'Start-XdmMappingIngest without the service' {
     It 'asks nothing of Campaign with -WhatIf' {
         $out = 'demo-profiles', 'demo-not-stopped' | Start-XdmMappingIngest -Session $campaign -WhatIf
         $out | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a mapping id the trigger would refuse before -WhatIf offers it' {
+        $err = $null
+        $out = Start-XdmMappingIngest -MappingId 'a/b' -Session $campaign -WhatIf -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidArgument,Ingestion.PowerShell.Commands.StartXdmMappingIngestCommand'
+    }
+
+    It 'warns that -TimeoutSec does nothing without -Wait' {
+        $warned = $null
+        $null = Start-XdmMappingIngest -MappingId demo-profiles -TimeoutSec 5 -Session $campaign -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match '-TimeoutSec only limits -Wait'
     }
 
     It 'stops with NoCampaignTenant on a session without -Tenant' {
@@ -150,6 +196,24 @@ Describe 'Start-XdmMappingIngest through the emulator' {
         "$warned" | Should -Match ([regex]::Escape($result.AepBatchId))
     }
 
+    It 'names the tenant and URL in the ShouldProcess target and writes the request id as verbose' {
+        $lines = Start-XdmMappingIngest -MappingId demo-db-failure -Session $campaign -Verbose -WarningAction SilentlyContinue 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $target = "XDM mapping 'demo-db-failure' on Campaign tenant 'emulator' (POST $($emulator.Endpoint)emulator/campaign/dataIngestion/xdmIngestion/demo-db-failure/ingest)"
+        ($lines -join "`n") | Should -Match ([regex]::Escape($target))
+        ($lines -join "`n") | Should -Match "ingestion request \d+ \((Submitted|InProgress)\); follow it with Get-IngestStatus -MappingId demo-db-failure -RequestId \d+"
+    }
+
+    It 'leaves the failed AEP batch in Catalog, where a session that serves both can follow it' {
+        $result = Start-XdmMappingIngest -MappingId demo-upload-failure -Wait -TimeoutSec 60 -Session $both -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match ([regex]::Escape("Get-IngestStatus -BatchId $($result.AepBatchId)"))
+        "$warned" | Should -Match 'session that serves Experience Platform'
+        $batch = Get-IngestStatus -BatchId $result.AepBatchId -Session $both
+        "$($batch.Status)" | Should -Be 'Failed'
+        @($batch.Errors).Count | Should -BeGreaterThan 0
+        "$($batch.Errors[0])" | Should -Match 'ACP-880096'
+    }
+
     It 'returns a database failure without a batch' {
         $result = Start-XdmMappingIngest -MappingId demo-db-failure -Wait -TimeoutSec 60 -Session $campaign -WarningAction SilentlyContinue
         $result.Status | Should -Be 'Failed'
@@ -161,6 +225,7 @@ Describe 'Start-XdmMappingIngest through the emulator' {
         $result = Start-XdmMappingIngest -MappingId demo-aborted -Wait -TimeoutSec 60 -Session $campaign -WarningVariable warned -WarningAction SilentlyContinue
         $result.Status | Should -Be 'Aborted'
         "$warned" | Should -Match 'Start-XdmMappingIngest'
+        "$warned" | Should -Match '[.!?] Submit a new request' -Because 'the info and the advice are separate sentences'
     }
 
     It 'works on a session that serves both platforms' {
@@ -169,7 +234,25 @@ Describe 'Start-XdmMappingIngest through the emulator' {
 
     It 'shows the request in the module table view' {
         $text = Start-XdmMappingIngest -MappingId demo-db-failure -Wait -TimeoutSec 60 -Session $campaign -WarningAction SilentlyContinue | Format-Table | Out-String
-        $text | Should -Match 'MappingId\s+RequestId\s+Status\s+NumRecords\s+ErrorCode\s+Info'
+        $text | Should -Match 'MappingId\s+RequestId\s+Status\s+NumRecords\s+ErrorCode\s+AepBatchId'
         $text | Should -Match 'ACP-880056'
+    }
+
+    It 'shows the whole ACP code and the AEP batch in the table, and every field in the list view' {
+        $result = Start-XdmMappingIngest -MappingId demo-upload-failure -Wait -TimeoutSec 60 -Session $campaign -WarningAction SilentlyContinue
+        $table = $result | Format-Table | Out-String -Width 250
+        $table | Should -Match 'ACP-880096'
+        $table | Should -Match ([regex]::Escape($result.AepBatchId))
+        $list = $result | Format-List | Out-String -Width 250
+        foreach ($label in 'Tenant', 'MappingId', 'RequestId', 'Status', 'NumRecords', 'ErrorCode', 'AepBatchId', 'Info') {
+            $list | Should -Match "(?m)^$label\s*:"
+        }
+    }
+
+    It 'shows the Campaign tenant and endpoint in the session table' {
+        $text = $campaign | Format-Table | Out-String -Width 250
+        $text | Should -Match 'CampaignTenant'
+        $text | Should -Match '\bemulator\b'
+        $text | Should -Match ([regex]::Escape("$($campaign.CampaignEndpoint)"))
     }
 }

@@ -182,6 +182,29 @@ Describe '-MappingId completion' {
     }
 }
 
+Describe '-RequestId completion' {
+    It 'offers the requests this session started, only those of the -MappingId on the line, and mappings refused as not ready' {
+        $campaign = $script:emulator | Connect-IngestService -Platform Campaign -Tenant emulator -PassThru
+        try {
+            $profiles = Start-XdmMappingIngest -MappingId demo-profiles -Session $campaign -WarningAction SilentlyContinue
+            $failure = Start-XdmMappingIngest -MappingId demo-db-failure -Session $campaign -WarningAction SilentlyContinue
+            $all = (Complete 'Get-IngestStatus -MappingId x -RequestId ').CompletionText
+            $all | Should -BeNullOrEmpty -Because 'no request of mapping x was seen'
+            $mine = Complete 'Get-IngestStatus -MappingId demo-profiles -RequestId '
+            $mine.CompletionText | Should -Contain "$($profiles.RequestId)"
+            $mine.CompletionText | Should -Not -Contain "$($failure.RequestId)"
+            ($mine | Where-Object CompletionText -eq "$($profiles.RequestId)").ToolTip | Should -Match 'demo-profiles'
+            (Complete 'Get-IngestStatus -RequestId ').CompletionText | Should -Contain "$($failure.RequestId)"
+
+            Start-XdmMappingIngest -MappingId demo-not-stopped -Session $campaign -ErrorAction SilentlyContinue
+            (Complete 'Start-XdmMappingIngest -MappingId demo-not').CompletionText | Should -Contain 'demo-not-stopped'
+        }
+        finally {
+            $script:session = $script:emulator | Connect-IngestService -PassThru
+        }
+    }
+}
+
 Describe 'Quoting' {
     It 'quotes an id that PowerShell would otherwise split, and leaves plain ids bare' {
         # The engine's types live in the module's private load context, where type literals do not reach:

@@ -29,6 +29,9 @@ public sealed class CampaignClient
     private const string UnknownTenantText = "Unknown Campaign instance";
     private const int MaxTenantLength = 128;
 
+    /// <summary>The <see cref="IngestionException.ServiceErrorCode"/> of a trigger whose outcome is unknown.</summary>
+    private const string TriggerUnconfirmedCode = "ingestion-trigger-unconfirmed";
+
     private readonly PlatformConnection? connection;
     private readonly string? tenant;
     private readonly TimeProvider time;
@@ -50,15 +53,27 @@ public sealed class CampaignClient
     /// request as its target and a recommended action; an unknown mapping or tenant with <see cref="IngestErrorKind.NotFound"/>.
     /// </summary>
     /// <remarks>
-    /// The POST is retried like an idempotent call after a lost answer or a 5xx. That is safe here, unlike a batch
-    /// create: while a request runs for a mapping, Campaign answers a second trigger "In Progress" with the same
-    /// requestId instead of starting another, so a re-POST after our first one got through returns our own request.
-    /// The one gap: a run so short that it ended between the lost answer and the retry is triggered once more, which
-    /// exports the same mapping again (Campaign's export is a re-sync of the mapping's data, not an append of new rows).
+    /// The POST is never sent twice when the first one may have got through. Campaign answers a second trigger
+    /// "In Progress" only while the first request runs; once it has ended, a re-POST starts another ingestion, and no
+    /// call lists a mapping's requests to find out which case we are in. So the trigger is retried only when the
+    /// attempt surely did nothing (no connection, or 429/503 before Campaign acted). A lost or cut-off answer, an
+    /// attempt that timed out, or a gateway 5xx without Campaign's answer ends the call with an error for which
+    /// <see cref="IsTriggerUnconfirmed"/> is true: it says a request may have been started and how to check.
     /// </remarks>
     public async Task<XdmIngestRequest> StartMappingIngestAsync(string mappingId, CancellationToken cancellationToken)
     {
-        var request = await StartMappingIngestCoreAsync(mappingId, cancellationToken).ConfigureAwait(false);
+        XdmIngestRequest request;
+        try
+        {
+            request = await StartMappingIngestCoreAsync(mappingId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (IsMappingNotReady(ex))
+        {
+            // A mapping Campaign refused still exists: remember it, so it completes when the admin has stopped it.
+            History?.Record((XdmIngestRequest)ex.Target!);
+            throw;
+        }
+
         History?.Record(request);
         return request;
     }
@@ -68,8 +83,27 @@ public sealed class CampaignClient
         var (http, instance) = Require();
         ServiceId.Check(mappingId, "MappingId");
         var operation = string.Format(Messages.OpStartMappingIngest, mappingId, instance);
-        using var message = Request(http, HttpMethod.Post, PathOf(instance, mappingId)).MarkIdempotent();
-        var (status, body, requestId) = await SendAsync(http, message, operation, mappingId, cancellationToken).ConfigureAwait(false);
+        using var message = Request(http, HttpMethod.Post, PathOf(instance, mappingId)).MarkRetryUnperformed();
+        HttpStatusCode status;
+        JsonNode body;
+        string? requestId;
+        try
+        {
+            (status, body, requestId) = await SendAsync(http, message, operation, mappingId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (MayHaveBeenPerformed(ex))
+        {
+            throw new IngestionException(ex.Kind == IngestErrorKind.Timeout ? IngestErrorKind.Timeout : IngestErrorKind.Unavailable, string.Format(Messages.MappingTriggerUnconfirmed, mappingId, instance, ex.Message), ex)
+            {
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = TriggerUnconfirmedCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                Target = mappingId,
+                RecommendedAction = string.Format(Messages.MappingTriggerUnconfirmedAction, mappingId),
+            };
+        }
+
         var serviceStatus = AepJson.String(body, "status");
         var info = AepJson.String(body, "info");
         switch (serviceStatus)
@@ -89,6 +123,17 @@ public sealed class CampaignClient
             default:
                 throw Unexpected(operation, mappingId, status, serviceStatus, requestId);
         }
+    }
+
+    /// <summary>
+    /// Where the trigger of <paramref name="mappingId"/> goes (<c>POST</c>), after checking the id as the trigger does:
+    /// so that -WhatIf names the tenant and URL, and an id the trigger would refuse is refused before it is offered.
+    /// </summary>
+    public Uri TriggerUri(string mappingId)
+    {
+        var (http, instance) = Require();
+        ServiceId.Check(mappingId, "MappingId");
+        return new Uri(http.Endpoint, PathOf(instance, mappingId));
     }
 
     /// <summary>The status of one request (<c>GET …/ingest?requestId=</c>): In Progress, Success, Failed or Aborted; a failure is data, not an error.</summary>
@@ -147,13 +192,29 @@ public sealed class CampaignClient
             (last, elapsed) => new IngestionException(IngestErrorKind.Timeout, string.Format(Messages.MappingWaitTimedOut, mappingId, requestId, last.Status, elapsed.TotalSeconds))
             {
                 Target = last,
-                RecommendedAction = Messages.MappingWaitTimedOutAction,
+                RecommendedAction = string.Format(Messages.MappingWaitTimedOutAction, mappingId, requestId),
             },
             options,
             progress,
             time,
             cancellationToken);
     }
+
+    /// <summary>
+    /// True for a trigger whose answer never came (lost, cut off, timed out, or a gateway 5xx instead of Campaign's
+    /// answer): Campaign may have started a request, and the POST was not sent again so that it cannot start a second.
+    /// </summary>
+    public static bool IsTriggerUnconfirmed(IngestionException exception) =>
+        exception is { ServiceErrorCode: TriggerUnconfirmedCode, Kind: IngestErrorKind.Unavailable or IngestErrorKind.Timeout };
+
+    /// <summary>
+    /// A failed send whose request may have reached Campaign: no answer at all (after the handler's retries of
+    /// attempts that surely did nothing), or an error status other than 429/503 that is not Campaign's own answer.
+    /// </summary>
+    private static bool MayHaveBeenPerformed(IngestionException exception) =>
+        exception.StatusCode is null
+            ? exception.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout
+            : (int)exception.StatusCode.Value is >= 500 and not 503;
 
     /// <summary>True for the failure of a trigger refused because the mapping is not published or not stopped.</summary>
     public static bool IsMappingNotReady(IngestionException exception) =>

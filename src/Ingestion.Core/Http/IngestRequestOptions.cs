@@ -6,6 +6,13 @@ internal static class IngestRequestOptions
     /// <summary>Set on requests that may be sent again without changing the outcome; only those are retried.</summary>
     public static readonly HttpRequestOptionsKey<bool> Idempotent = new("Ingestion.Idempotent");
 
+    /// <summary>
+    /// Set on requests that must not be performed twice but may be sent again when the first attempt surely was not
+    /// performed: the connection could not be made, or the service answered 429 or 503 before doing anything.
+    /// A lost or cut-off answer, a timeout or another 5xx is not retried (the request may have been performed).
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> RetryUnperformed = new("Ingestion.RetryUnperformed");
+
     /// <summary>Requests to the platform carry the AEP headers and a bearer token; IMS requests do not.</summary>
     public static readonly HttpRequestOptionsKey<bool> Authenticated = new("Ingestion.Authenticated");
 
@@ -32,6 +39,15 @@ internal static class IngestRequestOptions
 
     public static bool IsIdempotent(this HttpRequestMessage request) =>
         request.Options.TryGetValue(Idempotent, out var value) && value;
+
+    public static HttpRequestMessage MarkRetryUnperformed(this HttpRequestMessage request)
+    {
+        request.Options.Set(RetryUnperformed, true);
+        return request;
+    }
+
+    public static bool IsRetryUnperformed(this HttpRequestMessage request) =>
+        request.Options.TryGetValue(RetryUnperformed, out var value) && value;
 
     /// <summary>A request whose body is a local file or a range of one: exempt from the overall timeout (each attempt is bounded).</summary>
     public static bool IsFileUpload(this HttpRequestMessage request) =>

@@ -48,8 +48,9 @@ internal sealed class ResilienceHandler : DelegatingHandler
             var retry = Backoff<HttpResponseMessage>(settings);
             retry.ShouldHandle = args => ValueTask.FromResult(
                 args.Context.Properties.TryGetValue(RequestKey, out var request)
-                && request.IsIdempotent()
-                && IsTransient(args.Outcome, args.Context.CancellationToken));
+                && (request.IsIdempotent()
+                    ? IsTransient(args.Outcome, args.Context.CancellationToken)
+                    : request.IsRetryUnperformed() && IsUnperformed(args.Outcome)));
             retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result));
             retry.OnRetry = args =>
             {
@@ -87,7 +88,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     {
         if (!request.Options.TryGetValue(IngestRequestAttempts.MaxKey, out _))
         {
-            request.Options.Set(IngestRequestAttempts.MaxKey, request.IsIdempotent() ? settings.MaxRetries + 1 : 1);
+            request.Options.Set(IngestRequestAttempts.MaxKey, request.IsIdempotent() || request.IsRetryUnperformed() ? settings.MaxRetries + 1 : 1);
         }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -161,6 +162,19 @@ internal sealed class ResilienceHandler : DelegatingHandler
         IOException => true,
         // The caller's own cancellation is final; any other cancellation is a connection dropped under us.
         OperationCanceledException => !callerToken.IsCancellationRequested,
+        _ => false,
+    };
+
+    /// <summary>
+    /// True only when the attempt surely did nothing on the service: no connection was made (name resolution, connect
+    /// or TLS failed before a byte of the request left), or the service said "not now" (429, 503) before acting.
+    /// A lost or cut-off answer, an attempt timeout or another 5xx may follow a request that was performed.
+    /// </summary>
+    internal static bool IsUnperformed(Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
+    {
+        null => (int)outcome.Result!.StatusCode is 429 or 503,
+        HttpRequestException http when Errors.IngestionExceptionChain.Find(http) is null =>
+            http.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError,
         _ => false,
     };
 

@@ -36,7 +36,8 @@ public sealed partial class XdmIngestRequest
     public static string? ParseErrorCode(string? info) =>
         info is null ? null : AcpCode().Match(info) is { Success: true } match ? match.Value : null;
 
-    public override string ToString() => $"{MappingId} {RequestId} {Status}";
+    /// <summary>"mapping request status", or "mapping status" for a request Campaign gave no id (a refused trigger).</summary>
+    public override string ToString() => RequestId is null ? $"{MappingId} {Status}" : $"{MappingId} {RequestId} {Status}";
 
     [GeneratedRegex(@"\bACP-\d+\b")]
     private static partial Regex AcpCode();

@@ -19,6 +19,9 @@ public enum HistoryKind
 
     /// <summary>A Data Cloud Ingestion API source (connector) name.</summary>
     DataCloudSource,
+
+    /// <summary>A Campaign ingestion request, as <c>{mappingId}/{requestId}</c> (see <see cref="SessionHistory.MappingRequestId"/>).</summary>
+    MappingRequest,
 }
 
 /// <summary>One identifier the session has seen, with a short description for completion tooltips.</summary>
@@ -114,9 +117,19 @@ public sealed class SessionHistory
     /// <summary>Remembers an AEP batch with its latest status.</summary>
     public void Record(IngestStatus status) => Record(HistoryKind.Batch, status.Id, Describe(status));
 
-    /// <summary>Remembers a Campaign mapping with its latest ingestion request.</summary>
-    public void Record(XdmIngestRequest request) =>
+    /// <summary>Remembers a Campaign mapping with its latest ingestion request, and the request itself when it has an id.</summary>
+    public void Record(XdmIngestRequest request)
+    {
         Record(HistoryKind.Mapping, request.MappingId, request.RequestId is null ? request.Status.ToString() : $"{request.Status} (request {request.RequestId})");
+        if (request.RequestId is { } requestId)
+        {
+            Record(HistoryKind.MappingRequest, MappingRequestId(request.MappingId, requestId), request.Status.ToString());
+        }
+    }
+
+    /// <summary>The id a <see cref="HistoryKind.MappingRequest"/> entry has: the mapping and the request, split at the last '/'.</summary>
+    public static string MappingRequestId(string mappingId, long requestId) =>
+        $"{mappingId}/{requestId.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>Remembers a Data Cloud job (as a batch) with its object and source.</summary>
     public void Record(DataCloud.DataCloudJob job)

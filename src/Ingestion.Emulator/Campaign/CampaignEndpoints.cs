@@ -41,6 +41,12 @@ internal sealed class CampaignEndpoints(EmulatorContext emulator)
         }
 
         var (request, submitted) = await emulator.CampaignRequests.TriggerAsync(mapping, emulator.Time.GetUtcNow(), context.RequestAborted);
+        if (submitted)
+        {
+            // The request is recorded: its batch is written whatever happens to this call, as a real upload would be.
+            await CampaignBatches.CreateFailedAsync(emulator, request, CancellationToken.None);
+        }
+
         await HttpJson.WriteAsync(context, StatusCodes.Status200OK, new JsonObject
         {
             ["requestId"] = request.RequestId,

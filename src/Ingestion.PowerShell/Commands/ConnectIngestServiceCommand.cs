@@ -44,12 +44,12 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [ValidateNotNull]
     public PSCredential Credential { get; set; } = null!;
 
-    /// <summary>The IMS organization; needed for -Platform Aep, ignored by Campaign.</summary>
+    /// <summary>The IMS organization; needed for -Platform Aep. With -Platform Campaign, typed together with -Sandbox, the session serves AEP too (piped in, it is ignored).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? OrganizationId { get; set; }
 
-    /// <summary>The sandbox; needed for -Platform Aep, ignored by Campaign.</summary>
+    /// <summary>The sandbox; needed for -Platform Aep. With -Platform Campaign, typed together with -OrganizationId, the session serves AEP too (piped in, it is ignored).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Sandbox { get; set; }
@@ -127,6 +127,15 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>-OrganizationId or -Sandbox typed on the command line (not bound from a piped emulator object).</summary>
+    private bool aepTyped;
+
+    protected override void OnBegin()
+    {
+        // Before the first record, only the parameters given on the command line are bound.
+        aepTyped = MyInvocation.BoundParameters.ContainsKey(nameof(OrganizationId)) || MyInvocation.BoundParameters.ContainsKey(nameof(Sandbox));
+    }
+
     protected override void ProcessRecord()
     {
         if (RetryDelay < TimeSpan.Zero || RetryDelay > MaxRetryDelay)
@@ -159,7 +168,21 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.CampaignNeedsTenant, Platform));
         }
 
-        if (Platform == IngestPlatform.Aep && (string.IsNullOrEmpty(OrganizationId) || string.IsNullOrEmpty(Sandbox)))
+        // -Platform Campaign ignores an organization and sandbox piped in (Start-IngestEmulator carries them), but one the
+        // user typed is kept: the session serves both, as -Platform Aep -Tenant does. Half of the pair is refused.
+        var platform = Platform;
+        if (platform == IngestPlatform.Campaign && aepTyped)
+        {
+            if (string.IsNullOrEmpty(OrganizationId) || string.IsNullOrEmpty(Sandbox))
+            {
+                ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.CampaignOrganizationNeedsSandbox, Platform));
+            }
+
+            platform = IngestPlatform.Aep;
+            WriteVerbose(string.Format(Messages.CampaignServesAepToo, Tenant, OrganizationId, Sandbox));
+        }
+
+        if (platform == IngestPlatform.Aep && (string.IsNullOrEmpty(OrganizationId) || string.IsNullOrEmpty(Sandbox)))
         {
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, Messages.AepNeedsOrganization, Platform));
         }
@@ -174,10 +197,10 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
         {
             ClientId = fromCredential ? Credential.UserName : ClientId,
             ClientSecret = fromCredential ? Credential.Password : ClientSecret!,
-            Platform = Platform,
-            // Campaign ignores them; a Campaign session never sends them (Start-IngestEmulator pipes them in anyway).
-            OrganizationId = Platform == IngestPlatform.Aep ? OrganizationId! : string.Empty,
-            Sandbox = Platform == IngestPlatform.Aep ? Sandbox! : string.Empty,
+            Platform = platform,
+            // A Campaign-only session never sends them (Start-IngestEmulator pipes them in anyway).
+            OrganizationId = platform == IngestPlatform.Aep ? OrganizationId! : string.Empty,
+            Sandbox = platform == IngestPlatform.Aep ? Sandbox! : string.Empty,
             CampaignTenant = Tenant,
             CampaignEndpoint = CampaignEndpoint,
             Scope = Scope,

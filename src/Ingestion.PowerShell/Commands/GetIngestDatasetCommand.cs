@@ -30,7 +30,7 @@ public sealed class GetIngestDatasetCommand : IngestSessionCmdlet
 
     protected override void ProcessRecord()
     {
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (ParameterSetName == IdSet)
         {
             foreach (var id in DatasetId)

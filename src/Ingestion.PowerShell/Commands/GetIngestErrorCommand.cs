@@ -28,7 +28,7 @@ public sealed class GetIngestErrorCommand : IngestSessionCmdlet
 
     protected override void ProcessRecord()
     {
-        var session = RequireSession();
+        var session = RequireAepSession();
         foreach (var batchId in BatchId)
         {
             WriteErrorsOf(session, batchId);

@@ -32,9 +32,13 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
     [ArgumentCompleter(typeof(MappingIdCompleter))]
     public string MappingId { get; set; } = null!;
 
-    /// <summary>The request id Start-XdmMappingIngest returned.</summary>
+    /// <summary>
+    /// The request id Start-XdmMappingIngest returned. Named, like -MappingId: PowerShell binds positional arguments in the
+    /// default (Batch) set first, so 'Get-IngestStatus m 12' could never reach this set while -BatchId is position 0.
+    /// </summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MappingSet)]
     [ValidateRange(0, long.MaxValue)]
+    [ArgumentCompleter(typeof(RequestIdCompleter))]
     public long RequestId { get; set; }
 
     /// <summary>Waits until the batch or request reaches a final state (success, failure, abort…).</summary>
@@ -46,6 +50,14 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
+    protected override void OnBegin()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) && !Wait)
+        {
+            WriteWarning(Messages.TimeoutSecNeedsWait);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == MappingSet)
@@ -54,7 +66,7 @@ public sealed class GetIngestStatusCommand : IngestSessionCmdlet
             return;
         }
 
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (session.Platform == Ingestion.Core.IngestPlatform.DataCloud)
         {
             ProcessJobs(session);

@@ -95,7 +95,7 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
             return;
         }
 
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (session.Platform == IngestPlatform.DataCloud)
         {
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.InvalidPlatformParameters, ErrorCategory.InvalidArgument, string.Format(Messages.DatasetNeedsAdobe, session), session));
@@ -114,7 +114,7 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
             return;
         }
 
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (session.Platform != IngestPlatform.DataCloud)
         {
             ThrowTerminatingError(ErrorMapper.Create(ErrorIds.NotDataCloudSession, ErrorCategory.ConnectionError, string.Format(Messages.DataCloudParametersNeedDataCloud, session), session));

@@ -51,7 +51,7 @@ public sealed class NewIngestDatasetCommand : IngestSessionCmdlet
             return;
         }
 
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (TryRun(token => session.Catalog.CreateDatasetAsync(Name, SchemaId, Description, tags, token), Name, out var dataset))
         {
             WriteObject(dataset);

@@ -288,7 +288,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 continue;
             }
 
-            var session = RequireSession();
+            var session = RequireAepSession();
             if (converts && file.Length > 0)
             {
                 // Conversion runs here, on the pipeline's turn: results stay in input order.
@@ -317,7 +317,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
     /// <summary>-Resume: each journal's file goes where it was going, in the chunking it started with.</summary>
     private void ResumeUploads()
     {
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (session.Platform == Core.IngestPlatform.DataCloud)
         {
             // Data Cloud jobs take whole files: there is nothing of theirs to resume.
@@ -587,7 +587,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             return true;
         }
 
-        var session = RequireSession();
+        var session = RequireAepSession();
         if (!TryRun(token => session.Catalog.GetBatchStatusAsync(BatchId, token), BatchId, out var status, ex => BatchIsUnusable(ex, BatchId, string.Empty)))
         {
             return false;
@@ -641,7 +641,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
 
         // Ends the command when the session was closed by Disconnect-IngestService.
-        session = RequireSession();
+        session = RequireAepSession();
         var requested = BatchId;
         if (!dataCloudJobs.TryGetValue(requested, out var job))
         {

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
+using Ingestion.PowerShell.Errors;
 using Ingestion.PowerShell.Completion;
 using Ingestion.PowerShell.Runtime;
 
@@ -27,22 +29,44 @@ public sealed class StartXdmMappingIngestCommand : IngestSessionCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
+    protected override void OnBegin()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) && !Wait)
+        {
+            WriteWarning(Messages.TimeoutSecNeedsWait);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         foreach (var mappingId in MappingId)
         {
-            if (!ShouldProcess(string.Format(Messages.TargetMapping, mappingId), Messages.ActionStartMappingIngest))
+            // The session comes first so that -WhatIf names the tenant and the URL; an id the trigger would refuse is
+            // refused here, before it is offered to ShouldProcess.
+            var session = RequireCampaignSession();
+            Uri uri;
+            try
+            {
+                uri = session.Campaign.TriggerUri(mappingId);
+            }
+            catch (IngestionException ex)
+            {
+                WriteError(ErrorMapper.ToErrorRecord(ex, mappingId));
+                continue;
+            }
+
+            if (!ShouldProcess(string.Format(Messages.TargetMappingOnTenant, mappingId, session.CampaignTenant, uri), Messages.ActionStartMappingIngest))
             {
                 continue;
             }
 
-            var session = RequireCampaignSession();
             // One mapping refused (not stopped, unknown) does not stop the others.
             if (!TryRun(token => session.Campaign.StartMappingIngestAsync(mappingId, token), mappingId, out var request))
             {
                 continue;
             }
 
+            WriteVerbose(string.Format(Messages.MappingSubmitted, mappingId, request.RequestId, request.Status));
             if (request.Status == XdmIngestStatus.InProgress)
             {
                 WriteWarning(string.Format(Messages.MappingAlreadyRunning, mappingId, request.RequestId));

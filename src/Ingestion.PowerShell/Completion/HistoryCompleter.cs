@@ -40,7 +40,7 @@ public abstract class HistoryCompleter : IArgumentCompleter
         }
     }
 
-    private static IngestSession? SessionOf(IDictionary? fakeBoundParameters)
+    internal static IngestSession? SessionOf(IDictionary? fakeBoundParameters)
     {
         var given = fakeBoundParameters?["Session"];
         return (given is PSObject wrapped ? wrapped.BaseObject : given) as IngestSession ?? SessionStore.Default;
@@ -78,6 +78,44 @@ public sealed class BatchIdCompleter : HistoryCompleter
 public sealed class MappingIdCompleter : HistoryCompleter
 {
     protected override IEnumerable<HistoryEntry> Candidates(IngestSession session) => session.History.Recent(HistoryKind.Mapping);
+}
+
+/// <summary>
+/// <c>-RequestId</c>: Campaign ingestion requests this session started or read, newest first; only those of the
+/// <c>-MappingId</c> already on the command line when there is one. The tooltip names the mapping and the last status.
+/// </summary>
+public sealed class RequestIdCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var session = HistoryCompleter.SessionOf(fakeBoundParameters);
+        if (session is null || session.IsClosed)
+        {
+            return [];
+        }
+
+        var mapping = fakeBoundParameters?["MappingId"] is { } given ? (given is PSObject wrapped ? wrapped.BaseObject : given)?.ToString() : null;
+        return HistoryCompleter.Complete(Candidates(session.History.Recent(HistoryKind.MappingRequest), mapping), wordToComplete);
+    }
+
+    /// <summary>The requests as entries whose id is the request id, filtered by <paramref name="mappingId"/> when given.</summary>
+    public static IEnumerable<HistoryEntry> Candidates(IEnumerable<HistoryEntry> requests, string? mappingId)
+    {
+        foreach (var entry in requests)
+        {
+            var split = entry.Id.LastIndexOf('/');
+            if (split <= 0)
+            {
+                continue;
+            }
+
+            var mapping = entry.Id[..split];
+            if (mappingId is null || string.Equals(mapping, mappingId, StringComparison.Ordinal))
+            {
+                yield return new HistoryEntry(entry.Id[(split + 1)..], string.Format(Messages.RequestIdTip, mapping, entry.Description), entry.Seen);
+            }
+        }
+    }
 }
 
 /// <summary><c>-Object</c>: Data Cloud objects this session wrote to or saw on a job.</summary>

@@ -45,7 +45,11 @@ public static class ErrorIds
 
     // Campaign Standard: the XDM mapping is not published or not stopped, so it cannot be triggered.
     public const string MappingNotReady = "MappingNotReady";
+    // The trigger's answer never came: Campaign may have started a request, and the trigger was not sent again.
+    public const string MappingTriggerUnconfirmed = "MappingTriggerUnconfirmed";
     public const string NoCampaignTenant = "NoCampaignTenant";
+    // A session opened with -Platform Campaign given to a command that calls Experience Platform.
+    public const string NotAepSession = "NotAepSession";
     public const string InvalidPlatformParameters = "InvalidPlatformParameters";
 
     // Error diagnostics.

@@ -86,6 +86,8 @@ public static class ErrorMapper
         _ when DataAccessClient.IsDiagnosticsNotEnabled(exception) => (ErrorIds.DiagnosticsNotEnabled, ErrorCategory.NotEnabled),
         // Campaign refused to trigger a mapping that is not published or not stopped: fixed in the Campaign UI.
         _ when CampaignClient.IsMappingNotReady(exception) => (ErrorIds.MappingNotReady, ErrorCategory.InvalidOperation),
+        // The trigger's answer never came: a request may be running, and the trigger was deliberately not repeated.
+        _ when CampaignClient.IsTriggerUnconfirmed(exception) => (ErrorIds.MappingTriggerUnconfirmed, exception.Kind == IngestErrorKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceUnavailable),
         // Data Cloud: this session's own job limits (5 open, 20 an hour) under -NoWait, and a job's 101st file.
         _ when DataCloudClient.IsJobLimitReached(exception) => (ErrorIds.JobLimitReached, ErrorCategory.LimitsExceeded),
         _ when DataCloudClient.IsJobFileLimitReached(exception) => (ErrorIds.JobFileLimitReached, ErrorCategory.LimitsExceeded),

@@ -63,7 +63,7 @@ public abstract class BatchActionCmdlet : IngestSessionCmdlet
                 continue;
             }
 
-            var session = RequireSession();
+            var session = RequireAepSession();
             if (TryRun(token => ActAsync(session, batchId, token), batchId, NotFoundEndsCommand))
             {
                 OnActed(session, batchId);

@@ -20,7 +20,7 @@ internal sealed class DatasetSchemas
             return true;
         }
 
-        var session = cmdlet.RequireSession();
+        var session = cmdlet.RequireAepSession();
         if (!cmdlet.TryRun(token => session.Schemas.GetDatasetSchemaAsync(datasetId, token), datasetId, out var fetched, _ => endsCommand))
         {
             schema = null!;

@@ -34,10 +34,28 @@ public abstract class IngestSessionCmdlet : IngestCmdlet
         return resolved!;
     }
 
+    /// <summary>
+    /// The session, which must reach Experience Platform (or Data Cloud, for the verbs that serve both): a session
+    /// opened with -Platform Campaign has no organization or sandbox, so the command ends before any request, once for
+    /// all its input, naming the session and how to connect. The HTTP handler's own check stays as a backstop.
+    /// </summary>
+    internal IngestSession RequireAepSession()
+    {
+        var session = RequireSession();
+        if (session.Platform == IngestPlatform.Campaign)
+        {
+            var record = ErrorMapper.Create(ErrorIds.NotAepSession, ErrorCategory.ConnectionError, string.Format(Messages.NotAepSession, session), session);
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = Messages.NotAepSessionAction };
+            ThrowTerminatingError(record);
+        }
+
+        return session;
+    }
+
     /// <summary>Polls Catalog until the batch is terminal, showing a progress bar; false after writing the error.</summary>
     internal bool TryWaitForBatch(string batchId, int timeoutSec, out IngestStatus status, Func<Exception, bool>? endsCommand = null)
     {
-        var session = RequireSession();
+        var session = RequireAepSession();
         var options = new WaitOptions { Timeout = timeoutSec > 0 ? TimeSpan.FromSeconds(timeoutSec) : null };
         var progress = new BatchWaitProgress(Bridge, batchId, options.Timeout);
         try
@@ -106,7 +124,8 @@ public abstract class IngestSessionCmdlet : IngestCmdlet
         }
         else if (request.Status == XdmIngestStatus.Aborted)
         {
-            WriteWarning(string.Format(Messages.MappingIngestAborted, request.MappingId, request.RequestId, request.Info ?? Messages.NoErrorGiven));
+            var info = (request.Info ?? Messages.NoErrorGiven).TrimEnd();
+            WriteWarning(string.Format(Messages.MappingIngestAborted, request.MappingId, request.RequestId, info, info.EndsWith('.') || info.EndsWith('!') || info.EndsWith('?') ? string.Empty : "."));
         }
 
         WriteObject(request);
