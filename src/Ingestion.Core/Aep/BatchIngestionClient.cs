@@ -99,6 +99,8 @@ public sealed class BatchIngestionClient
             var options = ResilienceHandler.Backoff<IngestBatch>(retry);
             options.ShouldHandle = args => ValueTask.FromResult(
                 args.Outcome.Exception is IngestionException ex && !ReferenceEquals(ex, lookupFailure) && MayHaveReachedService(ex));
+            // A 429 or 503 that says when to come back is waited out, as the handler chain does for idempotent calls.
+            options.DelayGenerator = args => ValueTask.FromResult(ServiceRetryAfter(args.Outcome.Exception));
             options.OnRetry = args =>
             {
                 var reason = RetryReason((IngestionException)args.Outcome.Exception!);
@@ -192,6 +194,10 @@ public sealed class BatchIngestionClient
     /// <summary>What a retry line says failed: the status, or the transport's own words.</summary>
     private static string RetryReason(IngestionException ex) =>
         ex.StatusCode is { } status ? $"{(int)status} {status}" : ex.InnerException?.InnerException?.Message ?? ex.InnerException?.Message ?? ex.Message;
+
+    /// <summary>The wait the service's <c>Retry-After</c> asked for on a failed attempt; null lets the backoff decide.</summary>
+    private TimeSpan? ServiceRetryAfter(Exception? failure) =>
+        failure is IngestionException ex ? ResilienceHandler.RetryAfter(ex.RetryAfter, time) : null;
 
     /// <summary>No answer at all, or an answer that does not say the create was refused.</summary>
     private static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
@@ -477,6 +483,7 @@ public sealed class BatchIngestionClient
         {
             var options = ResilienceHandler.Backoff<bool>(retry);
             options.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is IngestionException ex && MayHaveReachedService(ex));
+            options.DelayGenerator = args => ValueTask.FromResult(ServiceRetryAfter(args.Outcome.Exception));
             options.OnRetry = args =>
             {
                 var reason = RetryReason((IngestionException)args.Outcome.Exception!);

@@ -50,7 +50,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 args.Context.Properties.TryGetValue(RequestKey, out var request)
                 && request.IsIdempotent()
                 && IsTransient(args.Outcome, args.Context.CancellationToken));
-            retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result));
+            retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result?.Headers.RetryAfter, time));
             retry.OnRetry = args =>
             {
                 if (args.Context.Properties.TryGetValue(RequestKey, out var request))
@@ -164,9 +164,12 @@ internal sealed class ResilienceHandler : DelegatingHandler
         _ => false,
     };
 
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    /// <summary>
+    /// The wait a <c>Retry-After</c> asks for (a number of seconds, or an HTTP date read against <paramref name="time"/>),
+    /// clamped to zero to five minutes; null when there is none and the backoff decides.
+    /// </summary>
+    internal static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header, TimeProvider time)
     {
-        var header = response?.Headers.RetryAfter;
         TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
         if (wait is null)
         {

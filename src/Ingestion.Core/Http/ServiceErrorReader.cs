@@ -43,6 +43,7 @@ internal static class ServiceErrorReader
             ServiceMessage = message,
             RequestId = RequestIdOf(response),
             Target = target,
+            RetryAfter = response.Headers.RetryAfter,
             RecommendedAction = ActionFor(kind, attempts),
         };
     }
