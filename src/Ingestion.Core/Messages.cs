@@ -18,6 +18,10 @@ internal static partial class Messages
     public const string ServiceError = "{0} failed: HTTP {1} {2}{3}: {4}";
     public const string NoErrorDetail = "the service gave no detail";
     public const string AfterAttempts = "Gave up after {0} attempts.";
+    public const string GaveUpWithSettings = "Gave up after {0} attempts (Connect-IngestService -MaxRetries {1} -RetryDelay {2:c} -TimeoutSec {3:0.###} -OverallTimeoutSec {4:0.###}); connect again with higher values to keep trying longer.";
+    public const string GaveUpNameSettings = "Gave up after {0} attempts; connect again with a higher -MaxRetries, -RetryDelay or -TimeoutSec (Connect-IngestService) to keep trying longer.";
+    public const string AttemptTimedOut = "{0} timed out after {1:0} ms{2}";
+    public const string AttemptCancelled = "{0} cancelled after {1:0} ms{2}";
     public const string HtmlInsteadOfJson = "the service answered with an HTML page instead of JSON (a proxy, a gateway error page or a wrong endpoint)";
     public const string TransportTimeout = "{0} timed out: {1}";
     public const string TransportFailed = "{0} failed: the connection did not complete: {1}";

@@ -206,7 +206,7 @@ public class BatchCreateReconcileTests
 
         Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
-        Assert.Contains("Gave up after 3 attempts.", ex.Message);
+        Assert.Contains("Gave up after 3 attempts (Connect-IngestService -MaxRetries 2 ", ex.Message);
         Assert.Contains("No batch with externalId 'run-43'", ex.Message);
         Assert.Contains("-MaxRetries", ex.RecommendedAction);
         Assert.Equal(3, handler.Count(HttpMethod.Post, "/import/batches"));

@@ -90,6 +90,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
             request.Options.Set(IngestRequestAttempts.MaxKey, request.IsIdempotent() ? settings.MaxRetries + 1 : 1);
         }
 
+        request.Options.Set(IngestRequestAttempts.SettingsKey, settings);
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
@@ -100,6 +102,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                     // A fresh message per attempt: nothing the previous send did to its message (headers added by
                     // the handlers below, a consumed body, the "sent" mark) carries over.
                     var attempt = RequestCloner.Clone(request);
+                    attempt.Options.Set(IngestRequestAttempts.CallerTokenKey, cancellationToken);
                     if (attempt.Content is null && !request.IsIdempotent())
                     {
                         // SocketsHttpHandler quietly sends a request without a body again (up to three more times, on
