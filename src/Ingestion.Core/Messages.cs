@@ -66,6 +66,11 @@ internal static partial class Messages
     public const string OpGetBatch = "Reading the status of batch '{0}'";
     public const string OpCreateDataset = "Creating dataset '{0}'";
     public const string OpGetDataset = "Reading dataset '{0}'";
+    public const string DatasetReconciled = "Creating dataset '{0}' got no usable answer, but the Catalog now holds a new dataset of that name and schema, '{1}': that is the one this call made.";
+    public const string DatasetCreateNotMade = "No new dataset named '{0}' was found in the Catalog afterwards, so it was most likely not created; Get-IngestDataset -Name '{0}' shows what exists.";
+    public const string DatasetCreateLookupFailed = "{1} Dataset '{0}' may have been created before the answer was lost, and looking for it failed too ({2}).";
+    public const string DatasetCreateAmbiguous = "{1} The dataset may have been created: since this call began, more than one dataset named '{0}' on this schema appeared ('{2}'), so which one is this call's is not known.";
+    public const string DatasetCreateCheckAction = "Run Get-IngestDataset -Name '{0}' to see whether the dataset exists before creating it again; creating it again may make a duplicate.";
     public const string OpListDatasets = "Listing datasets";
     public const string OpListBatches = "Listing recent batches";
     public const string BatchCreateLookupFailed = "Creating a batch for dataset '{0}' may or may not have reached the service ({1}), and looking it up by externalId '{2}' failed too ({3}). The batch may exist: look in the Catalog for a batch with externalId '{2}' (GET /batches?externalId={2}) before creating another.";

@@ -200,7 +200,7 @@ public sealed class BatchIngestionClient
         failure is IngestionException ex ? ResilienceHandler.RetryAfter(ex.RetryAfter, time) : null;
 
     /// <summary>No answer at all, or an answer that does not say the create was refused.</summary>
-    private static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
+    internal static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
         ? (int)status >= 500 || (int)status is 408 or 429
         : ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout;
 
