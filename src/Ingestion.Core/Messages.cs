@@ -41,7 +41,8 @@ internal static partial class Messages
 
     public const string RemoteNameEmpty = "The remote file name is empty.";
     public const string RemoteNameTooLong = "The remote file name '{2}…' is {0} characters long; at most {1} are allowed.";
-    public const string RemoteNameBadSegment = "The remote file name '{0}' has an empty, '.' or '..' folder segment; use forward slashes between non-empty folder names.";
+    public const string RemoteNameBlank = "The remote file name '{0}' is blank (white space only); give a name with visible characters.";
+    public const string RemoteNameBadSegment = "The remote file name '{0}' has an empty, blank, '.' or '..' folder segment; use forward slashes between non-empty folder names.";
     public const string RemoteNameControlChar = "The remote file name '{0}' contains a control character (code {1}).";
     public const string RemoteNameBackslash = "The remote file name '{0}' contains a backslash; separate folders with '/'.";
 
