@@ -53,6 +53,7 @@ internal static partial class Messages
 
     public const string OpCreateBatch = "Creating a batch for dataset '{0}'";
     public const string OpUploadFile = "Uploading '{0}' to batch '{1}'";
+    public const string BatchNotLoadingForUpload = "Batch '{0}' is {1}, not loading: no file can be uploaded to it any more.";
     public const string OpInitializeLargeFile = "Starting the chunked upload of '{0}' to batch '{1}'";
     public const string OpUploadChunk = "Uploading bytes {1:N0}-{2:N0} of '{0}' to batch '{3}'";
     public const string OpCheckLargeFile = "Asking which bytes of '{0}' batch '{1}' already holds";

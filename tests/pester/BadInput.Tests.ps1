@@ -154,6 +154,8 @@ Describe 'Bad input' {
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson | Send-IngestFile -LiteralPath $fx.ProfileJson -Name "bad`u{1b}name.json" } }
         @{ Case = 'Send-IngestFile -Name of 1,000+ characters'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = 'x{20}'
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson | Send-IngestFile -LiteralPath $fx.ProfileJson -Name (('x' * 1020) + '.json') } }
+        @{ Case = 'Send-IngestFile -Name of white space only'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = "'  '.*blank"
+            Action = { param($fx) Send-IngestFile -BatchId $fx.Aborted.Id -DatasetId $fx.Profiles.Id -LiteralPath $fx.ProfileJson -Name '  ' } }
         @{ Case = 'Send-IngestFile -Name ending in a slash'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = "'folder/'"
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson | Send-IngestFile -LiteralPath $fx.ProfileJson -Name 'folder/' } }
 
@@ -206,7 +208,7 @@ Describe 'Bad input' {
             Action = { param($fx) Stop-IngestBatch -BatchId $fx.Aborted.Id -Confirm:$false } }
         @{ Case = 'Remove-IngestBatch of a batch still loading'; ErrorId = 'InvalidState'; Category = 'InvalidOperation'; Stops = $false; Message = 'loading'
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json | Remove-IngestBatch -Confirm:$false } }
-        @{ Case = 'Send-IngestFile to an aborted batch'; ErrorId = 'InvalidArgument'; Category = 'InvalidData'; Stops = $false; Message = 'aborted'; Names = 'Aborted'
+        @{ Case = 'Send-IngestFile to an aborted batch'; ErrorId = 'InvalidState'; Category = 'InvalidOperation'; Stops = $true; Message = 'is aborted, not loading'; Names = 'Aborted'
             Action = { param($fx) Send-IngestFile -BatchId $fx.Aborted.Id -DatasetId $fx.Profiles.Id -LiteralPath $fx.ProfileJson } }
         @{ Case = 'Get-IngestStatus -Wait with a one-second timeout'; ErrorId = 'WaitTimeout'; Category = 'OperationTimeout'; Stops = $false; Message = 'Timed out|timed out|seconds'
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json | Get-IngestStatus -Wait -TimeoutSec 1 } }
@@ -321,7 +323,27 @@ Describe 'Bad input that is not an error record' {
         $out = $batch | Send-IngestFile -LiteralPath $fx.NotJson -ConvertToParquet -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $errs | Should -HaveCount 1
+        # The error itself names the batch left loading, not only the warning.
+        (Get-ErrorText $errs[0]) | Should -Match "batch '$([regex]::Escape($batch.Id))' stays loading"
         $warned | Should -HaveCount 1
         "$warned" | Should -Match ([regex]::Escape($batch.Id))
+    }
+
+    It 'ends the command at the first file sent to an aborted batch, with InvalidState, instead of failing each file' {
+        $ErrorActionPreference = 'Continue'
+        $second = Join-Path $fx.Files 'second-for-aborted.json'
+        Copy-Item -LiteralPath $fx.ProfileJson -Destination $second
+        $thrown = $null
+        $written = @()
+        try {
+            $written = @(Send-IngestFile -BatchId $fx.Aborted.Id -DatasetId $fx.Profiles.Id -LiteralPath $fx.ProfileJson, $second -ThrottleLimit 1 2>&1 |
+                Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        }
+        catch { $thrown = $_ }
+        $written | Should -BeNullOrEmpty -Because 'no file gets an error of its own'
+        $thrown | Should -Not -BeNullOrEmpty -Because 'the batch cannot take any file, so the command ends'
+        ($thrown.FullyQualifiedErrorId -split ',')[0] | Should -Be 'InvalidState'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-ErrorText $thrown) | Should -Match ([regex]::Escape($fx.Aborted.Id))
     }
 }
