@@ -69,6 +69,7 @@ internal static partial class Messages
     public const string OpCreateDataset = "Creating dataset '{0}'";
     public const string OpGetDataset = "Reading dataset '{0}'";
     public const string DatasetReconciled = "Creating dataset '{0}' got no usable answer, but the Catalog now holds a new dataset of that name and schema, '{1}': that is the one this call made.";
+    public const string DatasetCreateListingFailed = "Dataset '{0}' was not created: the datasets of that name are listed first, so that a create whose answer is lost can be told from a duplicate, and that failed: {1}";
     public const string DatasetCreateNotMade = "No new dataset named '{0}' was found in the Catalog afterwards, so it was most likely not created; Get-IngestDataset -Name '{0}' shows what exists.";
     public const string DatasetCreateLookupFailed = "{1} Dataset '{0}' may have been created before the answer was lost, and looking for it failed too ({2}).";
     public const string DatasetCreateAmbiguous = "{1} The dataset may have been created: since this call began, more than one dataset named '{0}' on this schema appeared ('{2}'), so which one is this call's is not known.";

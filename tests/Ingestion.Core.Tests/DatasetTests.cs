@@ -153,6 +153,22 @@ public class DatasetTests
     }
 
     [Fact]
+    public async Task A_create_whose_first_listing_fails_sends_nothing_and_says_the_dataset_was_not_created()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler, retry: new RetrySettings { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        handler.Intercept = (request, _) => Task.FromResult(IsDatasetList(request) ? RecordingHandler.Respond(HttpStatusCode.BadGateway) : null);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.CreateDatasetAsync("Unlisted", Samples.ProfileSchema, null, None));
+
+        Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
+        Assert.Equal("Unlisted", ex.Target);
+        Assert.StartsWith("Dataset 'Unlisted' was not created:", ex.Message);
+        Assert.Equal(0, handler.Count(HttpMethod.Post, "/catalog/dataSets"));
+    }
+
+    [Fact]
     public async Task A_lost_create_whose_lookup_fails_too_says_the_dataset_may_exist_and_not_to_retry_blindly()
     {
         await using var emulator = await TestEmulator.StartAsync();

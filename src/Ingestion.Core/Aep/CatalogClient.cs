@@ -147,9 +147,25 @@ public sealed class CatalogClient
         // noted first: after a create that may have reached the service unanswered, a new one with this name and schema
         // is this call's (see ReconcileDatasetAsync), instead of a retry that would make a second.
         var before = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var existing in ListDatasetsAsync(name, record: false, cancellationToken).ConfigureAwait(false))
+        try
         {
-            before.Add(existing.Id);
+            await foreach (var existing in ListDatasetsAsync(name, record: false, cancellationToken).ConfigureAwait(false))
+            {
+                before.Add(existing.Id);
+            }
+        }
+        catch (IngestionException ex)
+        {
+            throw new IngestionException(ex.Kind, string.Format(Messages.DatasetCreateListingFailed, name, ex.Message), ex)
+            {
+                Target = name,
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                RetryAfter = ex.RetryAfter,
+                RecommendedAction = ex.RecommendedAction,
+            };
         }
 
         using var message = connection.Request(HttpMethod.Post, Base + "dataSets", PlatformConnection.Json(body));
