@@ -90,6 +90,8 @@ internal static partial class Messages
     public const string OpGetSchema = "Reading schema '{0}'";
     public const string OpListSchemas = "Listing schemas";
     public const string OpCreateSchema = "Creating schema '{0}'";
+    public const string SchemaMayExist = "Schema '{0}' may have been created before the answer was lost.";
+    public const string SchemaMayExistAction = "Look for a tenant schema titled '{0}' (GET /data/foundation/schemaregistry/tenant/schemas) before creating it again; creating it again may make a duplicate.";
     public const string SchemaIdInvalid = "SchemaId '{0}' is not valid: give the schema's $id or meta:altId, at most {1} characters, without control characters or surrounding spaces.";
     public const string DatasetWithoutSchema = "Dataset '{0}' names no schema (its schemaRef has no id).";
 
