@@ -18,6 +18,10 @@ internal static partial class Messages
     public const string ServiceError = "{0} failed: HTTP {1} {2}{3}: {4}";
     public const string NoErrorDetail = "the service gave no detail";
     public const string AfterAttempts = "Gave up after {0} attempts.";
+    public const string GaveUpWithSettings = "Gave up after {0} attempts (Connect-IngestService -MaxRetries {1} -RetryDelay {2:c} -TimeoutSec {3:0.###} -OverallTimeoutSec {4:0.###}); connect again with higher values to keep trying longer.";
+    public const string GaveUpNameSettings = "Gave up after {0} attempts; connect again with a higher -MaxRetries, -RetryDelay or -TimeoutSec (Connect-IngestService) to keep trying longer.";
+    public const string AttemptTimedOut = "{0} timed out after {1:0} ms{2}";
+    public const string AttemptCancelled = "{0} cancelled after {1:0} ms{2}";
     public const string HtmlInsteadOfJson = "the service answered with an HTML page instead of JSON (a proxy, a gateway error page or a wrong endpoint)";
     public const string TransportTimeout = "{0} timed out: {1}";
     public const string TransportFailed = "{0} failed: the connection did not complete: {1}";
@@ -37,7 +41,8 @@ internal static partial class Messages
 
     public const string RemoteNameEmpty = "The remote file name is empty.";
     public const string RemoteNameTooLong = "The remote file name '{2}…' is {0} characters long; at most {1} are allowed.";
-    public const string RemoteNameBadSegment = "The remote file name '{0}' has an empty, '.' or '..' folder segment; use forward slashes between non-empty folder names.";
+    public const string RemoteNameBlank = "The remote file name '{0}' is blank (white space only); give a name with visible characters.";
+    public const string RemoteNameBadSegment = "The remote file name '{0}' has an empty, blank, '.' or '..' folder segment; use forward slashes between non-empty folder names.";
     public const string RemoteNameControlChar = "The remote file name '{0}' contains a control character (code {1}).";
     public const string RemoteNameBackslash = "The remote file name '{0}' contains a backslash; separate folders with '/'.";
 
@@ -48,6 +53,7 @@ internal static partial class Messages
 
     public const string OpCreateBatch = "Creating a batch for dataset '{0}'";
     public const string OpUploadFile = "Uploading '{0}' to batch '{1}'";
+    public const string BatchNotLoadingForUpload = "Batch '{0}' is {1}, not loading: no file can be uploaded to it any more.";
     public const string OpInitializeLargeFile = "Starting the chunked upload of '{0}' to batch '{1}'";
     public const string OpUploadChunk = "Uploading bytes {1:N0}-{2:N0} of '{0}' to batch '{3}'";
     public const string OpCheckLargeFile = "Asking which bytes of '{0}' batch '{1}' already holds";
@@ -62,6 +68,12 @@ internal static partial class Messages
     public const string OpGetBatch = "Reading the status of batch '{0}'";
     public const string OpCreateDataset = "Creating dataset '{0}'";
     public const string OpGetDataset = "Reading dataset '{0}'";
+    public const string DatasetReconciled = "Creating dataset '{0}' got no usable answer, but the Catalog now holds a new dataset of that name and schema, '{1}': that is the one this call made.";
+    public const string DatasetCreateListingFailed = "Dataset '{0}' was not created: the datasets of that name are listed first, so that a create whose answer is lost can be told from a duplicate, and that failed: {1}";
+    public const string DatasetCreateNotMade = "No new dataset named '{0}' was found in the Catalog afterwards, so it was most likely not created; Get-IngestDataset -Name '{0}' shows what exists.";
+    public const string DatasetCreateLookupFailed = "{1} Dataset '{0}' may have been created before the answer was lost, and looking for it failed too ({2}).";
+    public const string DatasetCreateAmbiguous = "{1} The dataset may have been created: since this call began, more than one dataset named '{0}' on this schema appeared ('{2}'), so which one is this call's is not known.";
+    public const string DatasetCreateCheckAction = "Run Get-IngestDataset -Name '{0}' to see whether the dataset exists before creating it again; creating it again may make a duplicate.";
     public const string OpListDatasets = "Listing datasets";
     public const string OpListBatches = "Listing recent batches";
     public const string BatchCreateLookupFailed = "Creating a batch for dataset '{0}' may or may not have reached the service ({1}), and looking it up by externalId '{2}' failed too ({3}). The batch may exist: look in the Catalog for a batch with externalId '{2}' (GET /batches?externalId={2}) before creating another.";
@@ -78,6 +90,8 @@ internal static partial class Messages
     public const string OpGetSchema = "Reading schema '{0}'";
     public const string OpListSchemas = "Listing schemas";
     public const string OpCreateSchema = "Creating schema '{0}'";
+    public const string SchemaMayExist = "Schema '{0}' may have been created before the answer was lost.";
+    public const string SchemaMayExistAction = "Look for a tenant schema titled '{0}' (GET /data/foundation/schemaregistry/tenant/schemas) before creating it again; creating it again may make a duplicate.";
     public const string SchemaIdInvalid = "SchemaId '{0}' is not valid: give the schema's $id or meta:altId, at most {1} characters, without control characters or surrounding spaces.";
     public const string DatasetWithoutSchema = "Dataset '{0}' names no schema (its schemaRef has no id).";
 

@@ -54,6 +54,7 @@ internal static partial class Messages
 
     // Batches.
     public const string AlreadyHandled = "Batch '{0}' was already handled by this command; skipped.";
+    public const string BatchLeftLoading = "Nothing was sent for it: batch '{0}' stays loading without this file and is not passed on; send the file again once it is fixed, or abort the batch with Stop-IngestBatch -BatchId {0}.";
     public const string BatchNotPassedOn = "Batch '{0}' is not passed on: {1} of the files meant for it could not be sent, and completing it would ingest it without them.";
     public const string BatchNotSuccessful = "Batch '{0}' ended as '{1}': {2}";
     public const string NoErrorGiven = "the platform gave no reason.";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
@@ -92,6 +93,40 @@ public class BatchCreateReconcileTests
     }
 
     [Fact]
+    public async Task A_throttled_create_waits_out_Retry_After_in_seconds_and_as_a_date()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var clock = new RecordingTimeProvider { Watch = due => due < TimeSpan.FromSeconds(60) };
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler, clock, Retry());
+        var dataset = await session.ProfileDatasetAsync();
+        var creates = 0;
+        handler.Intercept = (request, _) => Task.FromResult(
+            !IsCreate(request) ? null : Interlocked.Increment(ref creates) switch
+            {
+                1 => RecordingHandler.Respond(HttpStatusCode.TooManyRequests, """{"error_code":"429001","message":"slow down"}""", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(7))),
+                2 => RecordingHandler.Respond(HttpStatusCode.ServiceUnavailable, null, r => r.Headers.RetryAfter = new RetryConditionHeaderValue(clock.GetUtcNow().AddSeconds(4))),
+                _ => null,
+            });
+        var log = new ListLog();
+
+        Task<IngestBatch> create;
+        using (IngestLog.Begin(log))
+        {
+            create = session.NewBatchAsync(dataset.Id);
+        }
+
+        var delays = await clock.DriveAsync(create);
+
+        // The service's waits win over the 1 ms base delay of the backoff.
+        Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(4)], delays);
+        Assert.Equal(3, handler.Count(HttpMethod.Post, "/import/batches"));
+        Assert.Equal(1, await BatchCountAsync(emulator, dataset.Id));
+        Assert.Equal(BatchStatus.Loading, (await create).Status);
+        Assert.Contains(log.Lines, l => l.StartsWith("POST /data/foundation/import/batches failed (429", StringComparison.Ordinal) && l.Contains("attempt 2 of 5 in 7.0 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_create_whose_answer_is_lost_is_reconciled_to_the_batch_the_service_made()
     {
         await using var emulator = await TestEmulator.StartAsync();
@@ -171,7 +206,7 @@ public class BatchCreateReconcileTests
 
         Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
-        Assert.Contains("Gave up after 3 attempts.", ex.Message);
+        Assert.Contains("Gave up after 3 attempts (Connect-IngestService -MaxRetries 2 ", ex.Message);
         Assert.Contains("No batch with externalId 'run-43'", ex.Message);
         Assert.Contains("-MaxRetries", ex.RecommendedAction);
         Assert.Equal(3, handler.Count(HttpMethod.Post, "/import/batches"));

@@ -267,9 +267,49 @@ public class BatchLifecycleTests
 
         var ex = await Assert.ThrowsAsync<IngestionException>(() => session.UploadAsync(batch, Samples.Profiles, "late.json"));
 
+        Assert.Equal(IngestErrorKind.InvalidState, ex.Kind);
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Contains("active", ex.ServiceMessage);
+        Assert.Contains($"Batch '{batch.Id}' is active, not loading", ex.Message);
         Assert.Equal(Samples.Profiles, ex.Target);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upload_to_an_aborted_batch_is_an_invalid_state_whole_or_chunked(bool chunked)
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var session = await emulator.ConnectAsync();
+        var dataset = await session.ProfileDatasetAsync();
+        var batch = await session.NewBatchAsync(dataset.Id);
+        await session.Batches.AbortBatchAsync(batch.Id, None);
+        var options = chunked ? new UploadOptions { ChunkThreshold = 0, ChunkSize = UploadOptions.MinChunkSize } : null;
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() =>
+            session.Batches.UploadFileAsync(batch.Id, dataset.Id, Samples.Profiles, null, options, null, None));
+
+        Assert.Equal(IngestErrorKind.InvalidState, ex.Kind);
+        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
+        Assert.Contains($"Batch '{batch.Id}' is aborted, not loading", ex.Message);
+        Assert.Contains(Samples.Profiles, ex.Message);
+    }
+
+    [Fact]
+    public async Task A_400_about_the_file_in_a_loading_batch_stays_an_invalid_argument()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var session = await emulator.ConnectAsync();
+        var dataset = await session.ProfileDatasetAsync();
+        var other = await session.Catalog.CreateDatasetAsync("Other", Samples.ProfileSchema, null, None);
+        var batch = await session.NewBatchAsync(dataset.Id);
+
+        // The batch is loading; the dataset named with it is not the batch's.
+        var ex = await Assert.ThrowsAsync<IngestionException>(() =>
+            session.Batches.UploadFileAsync(batch.Id, other.Id, Samples.Profiles, null, null, None));
+
+        Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
+        Assert.DoesNotContain("not loading", ex.Message);
     }
 
     [Fact]

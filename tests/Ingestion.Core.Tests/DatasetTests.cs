@@ -88,6 +88,114 @@ public class DatasetTests
         Assert.Empty(handler.PlatformRequests);
     }
 
+    private static bool IsDatasetCreate(HttpRequestMessage r) => r.Method == HttpMethod.Post && r.RequestUri!.AbsolutePath.EndsWith("/catalog/dataSets", StringComparison.Ordinal);
+
+    private static bool IsDatasetList(HttpRequestMessage r) => r.Method == HttpMethod.Get && r.RequestUri!.AbsolutePath.EndsWith("/catalog/dataSets", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_create_whose_answer_is_lost_is_reconciled_to_the_dataset_the_service_made_not_duplicated()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler);
+        // A dataset of the same name made earlier is not mistaken for this call's.
+        var earlier = await session.Catalog.CreateDatasetAsync("Lost", Samples.ProfileSchema, null, None);
+        string? madeByService = null;
+        handler.Intercept = async (request, ct) =>
+        {
+            if (!IsDatasetCreate(request) || madeByService is not null)
+            {
+                return null;
+            }
+
+            // The service creates the dataset, then the connection drops before the answer arrives.
+            using var response = await handler.PassOnAsync(request, ct);
+            madeByService = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))![0]!.ToString().Split('/')[^1];
+            throw new HttpRequestException("The response ended prematurely.", new IOException("connection reset"));
+        };
+        var log = new ListLog();
+
+        IngestDataset dataset;
+        using (IngestLog.Begin(log))
+        {
+            dataset = await session.Catalog.CreateDatasetAsync("Lost", Samples.ProfileSchema, null, None);
+        }
+
+        Assert.NotNull(madeByService);
+        Assert.Equal(madeByService, dataset.Id);
+        Assert.NotEqual(earlier.Id, dataset.Id);
+        Assert.Equal("Lost", dataset.Name);
+        Assert.Equal(Samples.ProfileSchema, dataset.SchemaId);
+        Assert.Equal(2, (await ListAsync(session, "Lost")).Count);
+        Assert.Equal(2, handler.Count(HttpMethod.Post, "/catalog/dataSets"));
+        Assert.Contains(log.Lines, l => l.Contains("that is the one this call made", StringComparison.Ordinal) && l.Contains(dataset.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_create_that_failed_unanswered_and_made_nothing_says_so_and_how_to_check()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler);
+        handler.Intercept = (request, _) => IsDatasetCreate(request)
+            ? throw new HttpRequestException("Connection reset by peer")
+            : Task.FromResult<HttpResponseMessage?>(null);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.CreateDatasetAsync("Never", Samples.ProfileSchema, null, None));
+
+        Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
+        Assert.Equal("Never", ex.Target);
+        Assert.Contains("No new dataset named 'Never' was found in the Catalog afterwards", ex.Message);
+        Assert.Contains("Get-IngestDataset -Name 'Never'", ex.RecommendedAction);
+        Assert.DoesNotContain("-MaxRetries", ex.RecommendedAction);
+        Assert.Empty(await ListAsync(session, "Never"));
+        Assert.Equal(1, handler.Count(HttpMethod.Post, "/catalog/dataSets"));
+    }
+
+    [Fact]
+    public async Task A_create_whose_first_listing_fails_sends_nothing_and_says_the_dataset_was_not_created()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler, retry: new RetrySettings { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        handler.Intercept = (request, _) => Task.FromResult(IsDatasetList(request) ? RecordingHandler.Respond(HttpStatusCode.BadGateway) : null);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.CreateDatasetAsync("Unlisted", Samples.ProfileSchema, null, None));
+
+        Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
+        Assert.Equal("Unlisted", ex.Target);
+        Assert.StartsWith("Dataset 'Unlisted' was not created:", ex.Message);
+        Assert.Equal(0, handler.Count(HttpMethod.Post, "/catalog/dataSets"));
+    }
+
+    [Fact]
+    public async Task A_lost_create_whose_lookup_fails_too_says_the_dataset_may_exist_and_not_to_retry_blindly()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler, retry: new RetrySettings { MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(1) });
+        var created = false;
+        handler.Intercept = async (request, ct) =>
+        {
+            if (IsDatasetCreate(request))
+            {
+                using var response = await handler.PassOnAsync(request, ct);
+                created = true;
+                throw new HttpRequestException("The response ended prematurely.", new IOException("connection reset"));
+            }
+
+            return created && IsDatasetList(request) ? RecordingHandler.Respond(HttpStatusCode.BadGateway) : null;
+        };
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.CreateDatasetAsync("Maybe", Samples.ProfileSchema, null, None));
+
+        Assert.Equal("Maybe", ex.Target);
+        Assert.Contains("Dataset 'Maybe' may have been created", ex.Message);
+        Assert.Contains("Get-IngestDataset -Name 'Maybe'", ex.RecommendedAction);
+        Assert.Contains("duplicate", ex.RecommendedAction);
+        Assert.DoesNotContain("-MaxRetries", ex.RecommendedAction);
+    }
+
     [Fact]
     public async Task An_unknown_dataset_is_not_found()
     {

@@ -40,12 +40,19 @@ public class RemotePathTests
     [InlineData("/x.json")]
     [InlineData("a/")]
     [InlineData("a\\x.json")]
+    [InlineData(" ")]
+    [InlineData("   ")]
+    [InlineData("a/  /x.json")]
     public void Invalid_names_are_refused_with_the_name_as_target(string name)
     {
         var ex = Assert.Throws<IngestionException>(() => RemotePath.Escape(name));
         Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
         Assert.Equal(name, ex.Target);
         Assert.Null(ex.StatusCode);
+        if (name.Length > 0)
+        {
+            Assert.Contains($"'{name}'", ex.Message);
+        }
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Ingestion.Core.Errors;
 using Ingestion.Core.Models;
 using Ingestion.Core.Sessions;
@@ -135,7 +136,8 @@ public class RetryTests
         Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
         Assert.Equal("503000", ex.ServiceErrorCode);
-        Assert.EndsWith("Gave up after 3 attempts.", ex.Message);
+        // The message itself (what the default error view shows) names the settings and their values.
+        Assert.Contains("Gave up after 3 attempts (Connect-IngestService -MaxRetries 2 -RetryDelay 00:00:00.0010000 -TimeoutSec 60 -OverallTimeoutSec 1800)", ex.Message);
         Assert.Contains("-MaxRetries", ex.RecommendedAction);
         Assert.Contains("-RetryDelay", ex.RecommendedAction);
         Assert.Contains("-TimeoutSec", ex.RecommendedAction);
@@ -183,11 +185,23 @@ public class RetryTests
             return null;
         };
 
-        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.GetBatchStatusAsync("01JBATCH000000000000000000", None));
+        var log = new ListLog();
+
+        IngestionException ex;
+        using (IngestLog.Begin(log))
+        {
+            ex = await Assert.ThrowsAsync<IngestionException>(() => session.Catalog.GetBatchStatusAsync("01JBATCH000000000000000000", None));
+        }
 
         Assert.Equal(IngestErrorKind.Timeout, ex.Kind);
         Assert.Equal("01JBATCH000000000000000000", ex.Target);
         Assert.Equal(2, handler.Count(HttpMethod.Get, "/catalog/batches/"));
+        // Every attempt is in the log, the timed-out ones too, and the wait between them.
+        var path = "/data/foundation/catalog/batches/01JBATCH000000000000000000";
+        Assert.Single(log.Lines, l => Regex.IsMatch(l, $@"^GET {path} timed out after \d+ ms \(attempt 1 of 2\)$"));
+        Assert.Single(log.Lines, l => l.StartsWith($"GET {path} failed (", StringComparison.Ordinal) && l.Contains("attempt 2 of 2 in ", StringComparison.Ordinal));
+        Assert.Single(log.Lines, l => Regex.IsMatch(l, $@"^GET {path} timed out after \d+ ms \(attempt 2 of 2\)$"));
+        Assert.Contains("Gave up after 2 attempts", ex.Message);
     }
 
     [Fact]

@@ -111,6 +111,33 @@ public class SchemaRegistryTests
     }
 
     [Fact]
+    public async Task A_create_whose_answer_is_lost_says_the_schema_may_exist_instead_of_advising_a_retry()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var handler = new RecordingHandler();
+        using var session = await emulator.ConnectAsync(handler);
+        handler.Intercept = async (request, ct) =>
+        {
+            if (request.Method != HttpMethod.Post || !request.RequestUri!.AbsolutePath.EndsWith("/tenant/schemas", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            using var response = await handler.PassOnAsync(request, ct);
+            throw new HttpRequestException("The response ended prematurely.", new IOException("connection reset"));
+        };
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.Schemas.CreateSchemaAsync(Orders(), None));
+
+        Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
+        Assert.Equal("Orders", ex.Target);
+        Assert.Contains("Schema 'Orders' may have been created", ex.Message);
+        Assert.Contains("duplicate", ex.RecommendedAction);
+        Assert.DoesNotContain("-MaxRetries", ex.RecommendedAction);
+        Assert.Equal(1, handler.Count(HttpMethod.Post, "/tenant/schemas"));
+    }
+
+    [Fact]
     public async Task A_schema_the_registry_refuses_is_an_invalid_argument()
     {
         await using var emulator = await TestEmulator.StartAsync();

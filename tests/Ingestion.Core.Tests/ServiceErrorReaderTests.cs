@@ -185,8 +185,22 @@ public class ServiceErrorReaderTests
         var ex = await ReadAsync(response);
 
         Assert.Equal(IngestErrorKind.Unavailable, ex.Kind);
-        Assert.EndsWith("Gave up after 5 attempts.", ex.Message);
+        Assert.Contains("Gave up after 5 attempts; connect again with a higher -MaxRetries, -RetryDelay or -TimeoutSec (Connect-IngestService)", ex.Message);
         Assert.Contains("-MaxRetries", ex.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task A_refusal_after_retries_is_not_reported_as_given_up()
+    {
+        // Attempts 1 and 2 met a 503; the third got a definite 400, which no retry setting would change.
+        using var response = Response(HttpStatusCode.BadRequest, """{"error_code":"400","message":"bad field"}""");
+        response.RequestMessage!.Options.Set(IngestRequestAttempts.Key, 3);
+        var ex = await ReadAsync(response);
+
+        Assert.Equal(IngestErrorKind.InvalidArgument, ex.Kind);
+        Assert.DoesNotContain("Gave up", ex.Message);
+        Assert.DoesNotContain("-MaxRetries", ex.Message);
+        Assert.Null(ex.RecommendedAction);
     }
 
     [Fact]

@@ -69,24 +69,25 @@ public class TokenTests
         using var handler = new RecordingHandler();
         var log = new ListLog();
         using var session = await emulator.ConnectAsync(handler);
-        await ListAsync(session);
+        var dataset = await session.ProfileDatasetAsync();
         Assert.Equal(1, handler.ImsCalls);
 
         emulatorClock.Advance(TimeSpan.FromHours(2));
         using (IngestLog.Begin(log))
         {
-            var dataset = await session.ProfileDatasetAsync("after expiry");
-            Assert.Equal("after expiry", dataset.Name);
+            // A create (not idempotent) is the first call after the expiry: it is the one that meets the 401.
+            var batch = await session.NewBatchAsync(dataset.Id);
+            Assert.Equal(dataset.Id, batch.DatasetId);
         }
 
         Assert.Equal(2, handler.ImsCalls);
-        var creates = handler.PlatformRequests.Where(r => r.Method == HttpMethod.Post).ToArray();
+        var creates = handler.PlatformRequests.Where(r => r.Method == HttpMethod.Post && r.Path.EndsWith("/import/batches", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, creates.Length);
         Assert.NotEqual(creates[0].BearerToken, creates[1].BearerToken);
         // Both attempts of the one create carry the same request id.
         Assert.Equal(creates[0].Headers["x-request-id"], creates[1].Headers["x-request-id"]);
         Assert.Contains(log.Lines, l => l.Contains("401") && l.Contains("new one", StringComparison.Ordinal));
-        Assert.Contains(log.Lines, l => l.Contains("POST /data/foundation/catalog/dataSets -> 401"));
+        Assert.Contains(log.Lines, l => l.Contains("POST /data/foundation/import/batches -> 401"));
 
         // The new token sticks: no further renewals.
         await ListAsync(session);

@@ -2,8 +2,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # Bad input, table-driven: each case does one wrong thing against the staged module and a real emulator, and names
 # the ErrorId, the category, whether the error ends the command, and a pattern the message must match (the input).
-# A file that changes size mid-upload cannot be timed from here: Ingestion.Core.Tests (FileUploadTests,
-# LargeFileUploadTests) cover it with a handler that grows the file between the request and the send.
+# A file that changes size mid-upload is grown while the upload waits for "100 Continue" from a slowed emulator;
+# Ingestion.Core.Tests (FileUploadTests, LargeFileUploadTests) also cover it with a handler that grows the file.
 
 BeforeAll {
     $script:modulePath = if ($env:INGESTION_MODULE_PATH) { $env:INGESTION_MODULE_PATH } else { Join-Path $PSScriptRoot '../../artifacts/module/Ingestion/Ingestion.psd1' }
@@ -154,6 +154,8 @@ Describe 'Bad input' {
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson | Send-IngestFile -LiteralPath $fx.ProfileJson -Name "bad`u{1b}name.json" } }
         @{ Case = 'Send-IngestFile -Name of 1,000+ characters'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = 'x{20}'
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson | Send-IngestFile -LiteralPath $fx.ProfileJson -Name (('x' * 1020) + '.json') } }
+        @{ Case = 'Send-IngestFile -Name of white space only'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = "'  '.*blank"
+            Action = { param($fx) Send-IngestFile -BatchId $fx.Aborted.Id -DatasetId $fx.Profiles.Id -LiteralPath $fx.ProfileJson -Name '  ' } }
         @{ Case = 'Send-IngestFile -Name ending in a slash'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = "'folder/'"
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson | Send-IngestFile -LiteralPath $fx.ProfileJson -Name 'folder/' } }
 
@@ -164,6 +166,25 @@ Describe 'Bad input' {
             Action = { param($fx) ConvertTo-IngestParquet -LiteralPath $fx.Empty -DatasetId $fx.Profiles.Id -Destination (Join-Path $fx.Files 'out-empty.parquet') } }
         @{ Case = 'Send-IngestFile of a file that vanished after it was listed'; ErrorId = 'PathNotFound'; Category = 'ObjectNotFound'; Stops = $false; Message = 'vanishing\.json'
             Action = { param($fx) Get-Item -LiteralPath $fx.Vanishing | ForEach-Object { Remove-Item -LiteralPath $_.FullName; $_ } | Send-IngestFile -BatchId (New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json).Id -DatasetId $fx.Profiles.Id } }
+        @{ Case = 'Send-IngestFile of a file that grows while it is sent'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $false; Message = "growing\.json' changed size during the upload"
+            Action = {
+                param($fx)
+                $path = Join-Path $fx.Files 'growing.json'
+                Copy-Item -LiteralPath $fx.ProfileJson -Destination $path -Force
+                $batch = New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json -MultiLineJson
+                # The upload asks for "100 Continue" first, and the emulator holds its answer for 10 s: the client sends the
+                # body after its 2 s wait, by which time the file has grown by a line.
+                $faults = @{ slowRate = 1; slowDelaySeconds = 10; pathPrefix = "/data/foundation/import/batches/$($batch.Id)/datasets" } | ConvertTo-Json
+                Invoke-RestMethod -Method Put -Uri "$($fx.Emulator.Endpoint)emulator/faults" -Body $faults -ContentType 'application/json' | Out-Null
+                $writer = [powershell]::Create().AddScript({ param($p) Start-Sleep -Milliseconds 700; [IO.File]::AppendAllText($p, "`n") }).AddArgument($path)
+                $growing = $writer.BeginInvoke()
+                try { $batch | Send-IngestFile -LiteralPath $path }
+                finally {
+                    $writer.EndInvoke($growing)
+                    $writer.Dispose()
+                    Invoke-RestMethod -Method Put -Uri "$($fx.Emulator.Endpoint)emulator/faults" -Body '{}' -ContentType 'application/json' | Out-Null
+                }
+            } }
         @{ Case = 'Send-IngestFile of a file it may not read'; ErrorId = 'FileAccessDenied'; Category = 'PermissionDenied'; Stops = $false; Message = 'locked\.json'; NeedsPermissions = $true
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json | Send-IngestFile -LiteralPath $fx.Locked } }
         @{ Case = 'Send-IngestFile with a wildcard that matches nothing'; ErrorId = 'PathNotFound'; Category = 'ObjectNotFound'; Stops = $false; Message = 'no-such-\*\.json'
@@ -206,7 +227,7 @@ Describe 'Bad input' {
             Action = { param($fx) Stop-IngestBatch -BatchId $fx.Aborted.Id -Confirm:$false } }
         @{ Case = 'Remove-IngestBatch of a batch still loading'; ErrorId = 'InvalidState'; Category = 'InvalidOperation'; Stops = $false; Message = 'loading'
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json | Remove-IngestBatch -Confirm:$false } }
-        @{ Case = 'Send-IngestFile to an aborted batch'; ErrorId = 'InvalidArgument'; Category = 'InvalidData'; Stops = $false; Message = 'aborted'; Names = 'Aborted'
+        @{ Case = 'Send-IngestFile to an aborted batch'; ErrorId = 'InvalidState'; Category = 'InvalidOperation'; Stops = $true; Message = 'is aborted, not loading'; Names = 'Aborted'
             Action = { param($fx) Send-IngestFile -BatchId $fx.Aborted.Id -DatasetId $fx.Profiles.Id -LiteralPath $fx.ProfileJson } }
         @{ Case = 'Get-IngestStatus -Wait with a one-second timeout'; ErrorId = 'WaitTimeout'; Category = 'OperationTimeout'; Stops = $false; Message = 'Timed out|timed out|seconds'
             Action = { param($fx) New-IngestBatch -DatasetId $fx.Profiles.Id -Format Json | Get-IngestStatus -Wait -TimeoutSec 1 } }
@@ -216,6 +237,17 @@ Describe 'Bad input' {
             Action = { param($fx) Connect-IngestService -ClientId $fx.Emulator.ClientId -ClientSecret (ConvertTo-SecureString 'wrong-secret' -AsPlainText -Force) -OrganizationId $fx.Emulator.OrganizationId -Sandbox prod -Endpoint $fx.Emulator.Endpoint -MaxRetries 0 } }
         @{ Case = 'Connect-IngestService with a PSCredential of an unknown client'; ErrorId = 'AuthenticationFailed'; Category = 'PermissionDenied'; Stops = $true; Message = 'no-such-client'
             Action = { param($fx) Connect-IngestService -Credential ([pscredential]::new('no-such-client', $fx.Secret)) -OrganizationId $fx.Emulator.OrganizationId -Sandbox prod -Endpoint $fx.Emulator.Endpoint -MaxRetries 0 } }
+        @{ Case = 'Get-IngestDataset once the access token has expired and the renewed one is refused too'; ErrorId = 'AuthenticationFailed'; Category = 'PermissionDenied'; Stops = $true; Message = '401 twice'; ClientIdInMessage = $true
+            Action = {
+                param($fx)
+                # From now on every token expires a microsecond after it is issued: the one in hand, and the one fetched to replace it.
+                Invoke-RestMethod -Method Put -Uri "$($fx.Emulator.Endpoint)emulator/faults" -Body '{"tokenLifetimeSeconds":0.000001}' -ContentType 'application/json' | Out-Null
+                try { Get-IngestDataset -Id $fx.Profiles.Id }
+                finally {
+                    Invoke-RestMethod -Method Put -Uri "$($fx.Emulator.Endpoint)emulator/faults" -Body '{}' -ContentType 'application/json' | Out-Null
+                    $fx.Emulator | Connect-IngestService
+                }
+            } }
         @{ Case = 'Connect-IngestService to an endpoint that is not HTTPS'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = 'http://example\.com'
             Action = { param($fx) Connect-IngestService -ClientId 'c' -ClientSecret $fx.Secret -OrganizationId 'o@AdobeOrg' -Sandbox prod -Endpoint 'http://example.com' } }
         @{ Case = 'Connect-IngestService to an endpoint that is not HTTP at all'; ErrorId = 'InvalidArgument'; Category = 'InvalidArgument'; Stops = $true; Message = 'ftp://example\.com'
@@ -321,7 +353,27 @@ Describe 'Bad input that is not an error record' {
         $out = $batch | Send-IngestFile -LiteralPath $fx.NotJson -ConvertToParquet -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $errs | Should -HaveCount 1
+        # The error itself names the batch left loading, not only the warning.
+        (Get-ErrorText $errs[0]) | Should -Match "batch '$([regex]::Escape($batch.Id))' stays loading"
         $warned | Should -HaveCount 1
         "$warned" | Should -Match ([regex]::Escape($batch.Id))
+    }
+
+    It 'ends the command at the first file sent to an aborted batch, with InvalidState, instead of failing each file' {
+        $ErrorActionPreference = 'Continue'
+        $second = Join-Path $fx.Files 'second-for-aborted.json'
+        Copy-Item -LiteralPath $fx.ProfileJson -Destination $second
+        $thrown = $null
+        $written = @()
+        try {
+            $written = @(Send-IngestFile -BatchId $fx.Aborted.Id -DatasetId $fx.Profiles.Id -LiteralPath $fx.ProfileJson, $second -ThrottleLimit 1 2>&1 |
+                Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        }
+        catch { $thrown = $_ }
+        $written | Should -BeNullOrEmpty -Because 'no file gets an error of its own'
+        $thrown | Should -Not -BeNullOrEmpty -Because 'the batch cannot take any file, so the command ends'
+        ($thrown.FullyQualifiedErrorId -split ',')[0] | Should -Be 'InvalidState'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-ErrorText $thrown) | Should -Match ([regex]::Escape($fx.Aborted.Id))
     }
 }

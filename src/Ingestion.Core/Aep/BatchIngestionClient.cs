@@ -99,6 +99,8 @@ public sealed class BatchIngestionClient
             var options = ResilienceHandler.Backoff<IngestBatch>(retry);
             options.ShouldHandle = args => ValueTask.FromResult(
                 args.Outcome.Exception is IngestionException ex && !ReferenceEquals(ex, lookupFailure) && MayHaveReachedService(ex));
+            // A 429 or 503 that says when to come back is waited out, as the handler chain does for idempotent calls.
+            options.DelayGenerator = args => ValueTask.FromResult(ServiceRetryAfter(args.Outcome.Exception));
             options.OnRetry = args =>
             {
                 var reason = RetryReason((IngestionException)args.Outcome.Exception!);
@@ -193,8 +195,12 @@ public sealed class BatchIngestionClient
     private static string RetryReason(IngestionException ex) =>
         ex.StatusCode is { } status ? $"{(int)status} {status}" : ex.InnerException?.InnerException?.Message ?? ex.InnerException?.Message ?? ex.Message;
 
+    /// <summary>The wait the service's <c>Retry-After</c> asked for on a failed attempt; null lets the backoff decide.</summary>
+    private TimeSpan? ServiceRetryAfter(Exception? failure) =>
+        failure is IngestionException ex ? ResilienceHandler.RetryAfter(ex.RetryAfter, time) : null;
+
     /// <summary>No answer at all, or an answer that does not say the create was refused.</summary>
-    private static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
+    internal static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
         ? (int)status >= 500 || (int)status is 408 or 429
         : ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout;
 
@@ -242,30 +248,51 @@ public sealed class BatchIngestionClient
         var name = remoteName ?? file.Name;
         var path = $"{Base}batches/{batchId}/datasets/{datasetId}/files/{RemotePath.Escape(name)}";
         var started = Stopwatch.GetTimestamp();
-        if (file.Length > options.ChunkThreshold)
+        try
         {
-            await UploadInChunksAsync(batchId, datasetId, name, path, file.FullName, localPath, file.Length, options, progress, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            if (options.Throttle is { } shared)
+            if (file.Length > options.ChunkThreshold)
             {
-                await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await UploadInChunksAsync(batchId, datasetId, name, path, file.FullName, localPath, file.Length, options, progress, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (options.Throttle is { } shared)
+                {
+                    await shared.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
+                    // Lets the service refuse (413, 404) before the body is sent.
+                    message.Headers.ExpectContinue = true;
+                    // A PUT to the same path replaces the file: safe to send again.
+                    message.MarkIdempotent();
+                    using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
+                }
+                finally
+                {
+                    options.Throttle?.Release();
+                }
+            }
+        }
+        catch (IngestionException ex) when (ex.StatusCode == System.Net.HttpStatusCode.BadRequest && ex.Kind != IngestErrorKind.InvalidState && !cancellationToken.IsCancellationRequested)
+        {
+            // A 400 to an upload may be about the file or about the batch; only the Catalog can say the batch is
+            // closed, and then no further file can go in: an InvalidState, like COMPLETE or ABORT in the wrong state.
+            if (await NotLoadingAsync(batchId, cancellationToken).ConfigureAwait(false) is not { } status)
+            {
+                throw;
             }
 
-            try
+            throw new IngestionException(IngestErrorKind.InvalidState, ex.Message + " " + string.Format(Messages.BatchNotLoadingForUpload, batchId, status.ToCatalogValue()), ex)
             {
-                using var message = connection.Request(HttpMethod.Put, path, new FileUploadContent(file.FullName, file.Length, progress));
-                // Lets the service refuse (413, 404) before the body is sent.
-                message.Headers.ExpectContinue = true;
-                // A PUT to the same path replaces the file: safe to send again.
-                message.MarkIdempotent();
-                using var response = await connection.SendAsync(message, string.Format(Messages.OpUploadFile, localPath, batchId), localPath, cancellationToken, accepted: [200, 201]).ConfigureAwait(false);
-            }
-            finally
-            {
-                options.Throttle?.Release();
-            }
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                Target = ex.Target,
+            };
         }
 
         return new IngestFileResult
@@ -477,6 +504,7 @@ public sealed class BatchIngestionClient
         {
             var options = ResilienceHandler.Backoff<bool>(retry);
             options.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is IngestionException ex && MayHaveReachedService(ex));
+            options.DelayGenerator = args => ValueTask.FromResult(ServiceRetryAfter(args.Outcome.Exception));
             options.OnRetry = args =>
             {
                 var reason = RetryReason((IngestionException)args.Outcome.Exception!);
@@ -517,6 +545,20 @@ public sealed class BatchIngestionClient
                 }
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The batch's status when the Catalog says it is no longer loading; null when it is, or cannot be read.</summary>
+    private async Task<BatchStatus?> NotLoadingAsync(string batchId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await catalog.GetBatchStatusAsync(batchId, cancellationToken).ConfigureAwait(false);
+            return status.Status == BatchStatus.Loading ? null : status.Status;
+        }
+        catch (IngestionException)
+        {
+            return null;
+        }
     }
 
     private static (long Start, long Count) ChunkRange(int index, long chunkSize, long length)

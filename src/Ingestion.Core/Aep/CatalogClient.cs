@@ -143,9 +143,44 @@ public sealed class CatalogClient
         }
 
         var operation = string.Format(Messages.OpCreateDataset, name);
+        // POST /dataSets is not idempotent and Catalog takes no client key for it, so the datasets already named so are
+        // noted first: after a create that may have reached the service unanswered, a new one with this name and schema
+        // is this call's (see ReconcileDatasetAsync), instead of a retry that would make a second.
+        var before = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var existing in ListDatasetsAsync(name, record: false, cancellationToken).ConfigureAwait(false))
+            {
+                before.Add(existing.Id);
+            }
+        }
+        catch (IngestionException ex)
+        {
+            throw new IngestionException(ex.Kind, string.Format(Messages.DatasetCreateListingFailed, name, ex.Message), ex)
+            {
+                Target = name,
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                RetryAfter = ex.RetryAfter,
+                RecommendedAction = ex.RecommendedAction,
+            };
+        }
+
         using var message = connection.Request(HttpMethod.Post, Base + "dataSets", PlatformConnection.Json(body));
-        var response = await connection.SendAsync(message, operation, name, cancellationToken).ConfigureAwait(false);
-        var created = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        JsonNode created;
+        HttpResponseMessage response;
+        try
+        {
+            response = await connection.SendAsync(message, operation, name, cancellationToken).ConfigureAwait(false);
+            created = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (BatchIngestionClient.MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            return await ReconcileDatasetAsync(name, schemaId, before, ex, cancellationToken).ConfigureAwait(false);
+        }
+
         // Catalog answers ["@/dataSets/<id>"].
         var reference = (created as JsonArray)?.FirstOrDefault()?.ToString();
         var id = reference?[(reference.LastIndexOf('/') + 1)..];
@@ -155,6 +190,60 @@ public sealed class CatalogClient
         }
 
         return await GetDatasetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a dataset create that failed in a way that may have reached the service (no answer, a timeout, a 5xx, 408
+    /// or 429): the one dataset with this name and schema that was not there before is this call's, and is returned.
+    /// None means the create did not happen; two or more, or a lookup that fails, leave it open, and the error says so
+    /// and how to check, rather than advising a retry that could make a duplicate.
+    /// </summary>
+    private async Task<IngestDataset> ReconcileDatasetAsync(string name, string schemaId, HashSet<string> before, IngestionException failure, CancellationToken cancellationToken)
+    {
+        var made = new List<IngestDataset>();
+        try
+        {
+            await foreach (var dataset in ListDatasetsAsync(name, record: false, cancellationToken).ConfigureAwait(false))
+            {
+                if (!before.Contains(dataset.Id) && dataset.Name == name && dataset.SchemaId == schemaId)
+                {
+                    made.Add(dataset);
+                }
+            }
+        }
+        catch (IngestionException lookup)
+        {
+            throw Unsettled(string.Format(Messages.DatasetCreateLookupFailed, name, failure.Message, lookup.Message), lookup);
+        }
+
+        switch (made.Count)
+        {
+            case 1:
+                IngestLog.Verbose(string.Format(Messages.DatasetReconciled, name, made[0].Id));
+                History?.Record(made[0]);
+                return made[0];
+            case 0:
+                throw new IngestionException(failure.Kind, failure.Message + " " + string.Format(Messages.DatasetCreateNotMade, name), failure)
+                {
+                    Target = name,
+                    StatusCode = failure.StatusCode,
+                    ServiceErrorCode = failure.ServiceErrorCode,
+                    ServiceMessage = failure.ServiceMessage,
+                    RequestId = failure.RequestId,
+                    RetryAfter = failure.RetryAfter,
+                    RecommendedAction = string.Format(Messages.DatasetCreateCheckAction, name),
+                };
+            default:
+                throw Unsettled(string.Format(Messages.DatasetCreateAmbiguous, name, failure.Message, string.Join("', '", made.Select(d => d.Id))), failure);
+        }
+
+        IngestionException Unsettled(string text, Exception inner) => new(failure.Kind, text, inner)
+        {
+            Target = name,
+            StatusCode = failure.StatusCode,
+            RequestId = failure.RequestId,
+            RecommendedAction = string.Format(Messages.DatasetCreateCheckAction, name),
+        };
     }
 
     public async Task<IngestDataset> GetDatasetAsync(string datasetId, CancellationToken cancellationToken)

@@ -18,6 +18,11 @@ public static class RemotePath
             throw Invalid(Messages.RemoteNameEmpty, remoteName);
         }
 
+        if (string.IsNullOrWhiteSpace(remoteName))
+        {
+            throw Invalid(string.Format(Messages.RemoteNameBlank, remoteName), remoteName);
+        }
+
         if (remoteName.Length > MaxLength)
         {
             throw Invalid(string.Format(Messages.RemoteNameTooLong, remoteName.Length, MaxLength, remoteName[..40]), remoteName);
@@ -38,7 +43,7 @@ public static class RemotePath
 
         foreach (var segment in remoteName.Split('/'))
         {
-            if (segment.Length == 0 || segment == "." || segment == "..")
+            if (string.IsNullOrWhiteSpace(segment) || segment == "." || segment == "..")
             {
                 throw Invalid(string.Format(Messages.RemoteNameBadSegment, remoteName), remoteName);
             }

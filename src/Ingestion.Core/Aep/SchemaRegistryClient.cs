@@ -109,7 +109,26 @@ public sealed class SchemaRegistryClient
         var operation = string.Format(Messages.OpCreateSchema, title);
         using var message = connection.Request(HttpMethod.Post, Base, PlatformConnection.Json(xdmSchema));
         message.Headers.TryAddWithoutValidation("Accept", "application/vnd.adobe.xed+json;version=1");
-        var response = await connection.SendAsync(message, operation, title, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await connection.SendAsync(message, operation, title, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (BatchIngestionClient.MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // Not reconciled (the registry takes no client key), but never reported as safe to send again.
+            throw new IngestionException(ex.Kind, ex.Message + " " + string.Format(Messages.SchemaMayExist, title), ex)
+            {
+                Target = title,
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                RetryAfter = ex.RetryAfter,
+                RecommendedAction = string.Format(Messages.SchemaMayExistAction, title),
+            };
+        }
+
         var status = (int)response.StatusCode;
         var root = await connection.ReadJsonAsync(response, operation, cancellationToken).ConfigureAwait(false);
         return ReadSchema(root, operation, status, title);

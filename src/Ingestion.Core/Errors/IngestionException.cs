@@ -30,6 +30,12 @@ public sealed class IngestionException : Exception
     /// <summary>The batch, dataset or file the failure is about, when known.</summary>
     public object? Target { get; init; }
 
+    /// <summary>
+    /// The service's <c>Retry-After</c> (seconds or an HTTP date) on the failed answer, when it sent one: how long it
+    /// asked to be left alone. The engine's own retries of calls it reconciles wait at least that long.
+    /// </summary>
+    public System.Net.Http.Headers.RetryConditionHeaderValue? RetryAfter { get; init; }
+
     /// <summary>What the user can do about it, when the engine knows.</summary>
     public string? RecommendedAction { get; init; }
 }

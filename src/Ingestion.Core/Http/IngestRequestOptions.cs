@@ -68,6 +68,29 @@ internal static class IngestRequestAttempts
     /// <summary>How many attempts the request may take in all (1 for requests that are never retried).</summary>
     public static readonly HttpRequestOptionsKey<int> MaxKey = new("Ingestion.MaxAttempts");
 
+    /// <summary>The session's retry settings, set on every request the resilience handler takes, so an exhausted-retries error can name them.</summary>
+    public static readonly HttpRequestOptionsKey<Sessions.RetrySettings> SettingsKey = new("Ingestion.RetrySettings");
+
+    /// <summary>The caller's own token, set on each attempt, so the log can tell a timed-out attempt from a cancelled call.</summary>
+    public static readonly HttpRequestOptionsKey<CancellationToken> CallerTokenKey = new("Ingestion.CallerToken");
+
+    /// <summary>
+    /// "Gave up after n attempts (… the settings …)" for an error that the retries did not overcome; empty when the
+    /// request was sent only once or its last answer was not a transient failure (a 400 after a 503 was not "given up").
+    /// </summary>
+    public static string GaveUpText(this HttpRequestMessage? request, bool transient)
+    {
+        var attempts = request?.AttemptsOf() ?? 1;
+        if (attempts <= 1 || !transient)
+        {
+            return string.Empty;
+        }
+
+        return " " + (request!.Options.TryGetValue(SettingsKey, out var settings)
+            ? string.Format(System.Globalization.CultureInfo.InvariantCulture, Messages.GaveUpWithSettings, attempts, settings.MaxRetries, settings.RetryDelay, settings.AttemptTimeout.TotalSeconds, settings.OverallTimeout.TotalSeconds)
+            : string.Format(Messages.GaveUpNameSettings, attempts));
+    }
+
     public static int AttemptsOf(this HttpRequestMessage request) =>
         request.Options.TryGetValue(Key, out var value) ? value : 1;
 

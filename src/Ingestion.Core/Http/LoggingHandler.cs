@@ -4,7 +4,8 @@ using Ingestion.Core.Sessions;
 namespace Ingestion.Core.Http;
 
 /// <summary>
-/// Innermost of our handlers, so it sees every attempt. Logs method, path, status, duration and "attempt n of m" only:
+/// Innermost of our handlers, so it sees every attempt, timed-out ones included. Logs method, path, status (or
+/// "timed out"), duration and "attempt n of m" only (the wait before the next is the resilience handler's line):
 /// query strings, headers and bodies may carry credentials and are never written.
 /// </summary>
 internal sealed class LoggingHandler : DelegatingHandler
@@ -19,7 +20,14 @@ internal sealed class LoggingHandler : DelegatingHandler
             IngestLog.Verbose($"{what} -> {(int)response.StatusCode} {response.ReasonPhrase} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms{request.AttemptText()}");
             return response;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The attempt's own time limit (or the call's overall one) ran out, or the caller stopped the call.
+            var callerStopped = request.Options.TryGetValue(IngestRequestAttempts.CallerTokenKey, out var caller) && caller.IsCancellationRequested;
+            IngestLog.Verbose(string.Format(callerStopped ? Messages.AttemptCancelled : Messages.AttemptTimedOut, what, Stopwatch.GetElapsedTime(started).TotalMilliseconds, request.AttemptText()));
+            throw;
+        }
+        catch (Exception ex)
         {
             IngestLog.Verbose($"{what} failed after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms{request.AttemptText()}: {ex.GetType().Name}: {ex.Message}");
             throw;

@@ -35,7 +35,7 @@ internal sealed class PlatformConnection(HttpClient http, Uri platformEndpoint)
         }
         catch (Exception ex) when (ex is not IngestionException && !cancellationToken.IsCancellationRequested)
         {
-            throw IngestionExceptionChain.Find(ex) ?? ServiceErrorReader.FromTransport(ex, operation, target, request.AttemptsOf());
+            throw IngestionExceptionChain.Find(ex) ?? ServiceErrorReader.FromTransport(ex, operation, target, request);
         }
 
         if (accepted.Length == 0 ? response.IsSuccessStatusCode : accepted.Contains((int)response.StatusCode))

@@ -51,7 +51,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 && (request.IsIdempotent()
                     ? IsTransient(args.Outcome, args.Context.CancellationToken)
                     : request.IsRetryUnperformed() && IsUnperformed(args.Outcome)));
-            retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result));
+            retry.DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result?.Headers.RetryAfter, time));
             retry.OnRetry = args =>
             {
                 if (args.Context.Properties.TryGetValue(RequestKey, out var request))
@@ -91,6 +91,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
             request.Options.Set(IngestRequestAttempts.MaxKey, request.IsIdempotent() || request.IsRetryUnperformed() ? settings.MaxRetries + 1 : 1);
         }
 
+        request.Options.Set(IngestRequestAttempts.SettingsKey, settings);
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
@@ -101,6 +103,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
                     // A fresh message per attempt: nothing the previous send did to its message (headers added by
                     // the handlers below, a consumed body, the "sent" mark) carries over.
                     var attempt = RequestCloner.Clone(request);
+                    attempt.Options.Set(IngestRequestAttempts.CallerTokenKey, cancellationToken);
                     if (attempt.Content is null && !request.IsIdempotent())
                     {
                         // SocketsHttpHandler quietly sends a request without a body again (up to three more times, on
@@ -178,9 +181,12 @@ internal sealed class ResilienceHandler : DelegatingHandler
         _ => false,
     };
 
-    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    /// <summary>
+    /// The wait a <c>Retry-After</c> asks for (a number of seconds, or an HTTP date read against <paramref name="time"/>),
+    /// clamped to zero to five minutes; null when there is none and the backoff decides.
+    /// </summary>
+    internal static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header, TimeProvider time)
     {
-        var header = response?.Headers.RetryAfter;
         TimeSpan? wait = header?.Delta ?? (header?.Date is { } date ? date - time.GetUtcNow() : null);
         if (wait is null)
         {

@@ -30,11 +30,8 @@ internal static class ServiceErrorReader
         var kind = KindOf(status, kindFor400);
         var attempts = response.RequestMessage?.AttemptsOf() ?? 1;
 
-        var text = string.Format(Messages.ServiceError, operation, (int)status, response.ReasonPhrase, code is null ? string.Empty : $" [{code}]", message ?? Messages.NoErrorDetail);
-        if (attempts > 1)
-        {
-            text += " " + string.Format(Messages.AfterAttempts, attempts);
-        }
+        var text = string.Format(Messages.ServiceError, operation, (int)status, response.ReasonPhrase, code is null ? string.Empty : $" [{code}]", message ?? Messages.NoErrorDetail)
+            + response.RequestMessage.GaveUpText(ResilienceHandler.IsTransientStatus(status));
 
         return new IngestionException(kind, text)
         {
@@ -43,7 +40,21 @@ internal static class ServiceErrorReader
             ServiceMessage = message,
             RequestId = RequestIdOf(response),
             Target = target,
-            RecommendedAction = ActionFor(kind, attempts),
+            RetryAfter = response.Headers.RetryAfter,
+            RecommendedAction = ActionFor(kind, ResilienceHandler.IsTransientStatus(status) ? attempts : 1),
+        };
+    }
+
+    /// <summary>Wraps a transport failure (no response at all) of <paramref name="request"/>, naming its attempts and the retry settings.</summary>
+    public static IngestionException FromTransport(Exception ex, string operation, object? target, HttpRequestMessage request)
+    {
+        var timedOut = ex is Polly.Timeout.TimeoutRejectedException or TimeoutException;
+        var kind = timedOut ? IngestErrorKind.Timeout : IngestErrorKind.Unavailable;
+        var text = string.Format(timedOut ? Messages.TransportTimeout : Messages.TransportFailed, operation, ex.Message) + request.GaveUpText(transient: true);
+        return new IngestionException(kind, text, ex)
+        {
+            Target = target,
+            RecommendedAction = ActionFor(kind, 2),
         };
     }
 

@@ -481,7 +481,9 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 Mapping = MappingParameter.Read(Mapping),
             };
             var converting = new ConversionProgressReporter(Bridge, file.FullName, ProgressActivity.SendFiles);
-            var convertedOk = TryRun(token => (Task<ParquetConversionResult>)(conversion = ParquetConverter.ConvertFileAsync(file.FullName, parquet, null, options, converting, token)), file.FullName, out var converted);
+            // The batch stays loading without this file (and -PassThru holds it back): the error says which batch, so
+            // a script that logs only errors still learns of it.
+            var convertedOk = TryRun(token => (Task<ParquetConversionResult>)(conversion = ParquetConverter.ConvertFileAsync(file.FullName, parquet, null, options, converting, token)), file.FullName, out var converted, note: string.Format(Messages.BatchLeftLoading, BatchId));
             if (!Stopping)
             {
                 Bridge.Complete(this, ProgressActivity.Convert, converting.Activity, ProgressActivity.SendFiles);

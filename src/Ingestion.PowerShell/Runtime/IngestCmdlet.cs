@@ -82,20 +82,21 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
     /// Engine failures are written as errors (terminating when <paramref name="endsCommand"/> says so,
     /// or when they would hit every further input too); returns false then.
     /// </summary>
-    internal bool TryRun<T>(Func<CancellationToken, Task<T>> operation, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null) =>
-        TryFinish(Start(operation), target, out result, endsCommand);
+    /// <param name="note">A sentence the error's shown message ends with (what the failure left behind, say).</param>
+    internal bool TryRun<T>(Func<CancellationToken, Task<T>> operation, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null, string? note = null) =>
+        TryFinish(Start(operation), target, out result, endsCommand, note);
 
     /// <summary>Starts an engine call that the pipeline thread collects later with <see cref="TryFinish"/>, so several run at once.</summary>
     internal Task<T> StartInBackground<T>(Func<CancellationToken, Task<T>> operation) => Start(operation);
 
     /// <summary>Pumps verbose lines and progress until <paramref name="task"/> ends, then reports it as <see cref="TryRun{T}"/> does.</summary>
-    internal bool TryFinish<T>(Task<T> task, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null)
+    internal bool TryFinish<T>(Task<T> task, object? target, [MaybeNullWhen(false)] out T result, Func<Exception, bool>? endsCommand = null, string? note = null)
     {
         Pump(task);
         if (task.IsFaulted)
         {
             var failure = task.Exception.InnerException ?? task.Exception;
-            WriteFailure(failure, target, endsCommand?.Invoke(failure) == true);
+            WriteFailure(failure, target, endsCommand?.Invoke(failure) == true, note);
             result = default;
             return false;
         }
@@ -143,9 +144,18 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    internal void WriteFailure(Exception exception, object? target, bool endsCommand = false)
+    internal void WriteFailure(Exception exception, object? target, bool endsCommand = false, string? note = null)
     {
         var record = ErrorMapper.ToErrorRecord(exception, target);
+        if (note is not null)
+        {
+            // ErrorDetails is what PowerShell shows (and $Error keeps) instead of the exception's own message.
+            record.ErrorDetails = new ErrorDetails((record.ErrorDetails?.Message ?? exception.Message) + " " + note)
+            {
+                RecommendedAction = record.ErrorDetails?.RecommendedAction,
+            };
+        }
+
         if (endsCommand || ErrorMapper.EndsCommand(exception))
         {
             ThrowTerminatingError(record);
