@@ -1,3 +1,5 @@
+# The source of the staged manifest (artifacts/module/Ingestion/Ingestion.psd1, copied as it is) and the one version
+# source. FormatsToProcess and the assemblies resolve only next to the staged files: run Test-ModuleManifest on that copy.
 @{
     RootModule             = 'Ingestion.PowerShell.dll'
     # Imported before the root module: puts the engine and Polly into a private AssemblyLoadContext.

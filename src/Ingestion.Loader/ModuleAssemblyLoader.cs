@@ -28,8 +28,22 @@ public sealed class ModuleAssemblyLoader : IModuleAssemblyInitializer, IModuleAs
     /// <summary>The engine's load context, once the module is imported (null before).</summary>
     public static AssemblyLoadContext? LoadContext => context;
 
+    /// <summary>
+    /// Process-wide count of imports of the module (AppContext data, so the cmdlet assembly reads it without a
+    /// reference to this one). A second copy of the module imported into the same process reuses the assemblies
+    /// already loaded, so its import runs this very code again: the cmdlets see the count move and check which
+    /// module folders are imported against the one the assemblies came from.
+    /// </summary>
+    public const string ImportCountKey = "Ingestion.Loader.ImportCount";
+
+    private static int imports;
+
     /// <summary>Registers the resolving handler; pwsh calls this on Import-Module.</summary>
-    public void OnImport() => Register(DefaultDependencyDirectory());
+    public void OnImport()
+    {
+        Register(DefaultDependencyDirectory());
+        AppContext.SetData(ImportCountKey, Interlocked.Increment(ref imports));
+    }
 
     /// <summary>Unregisters the handler on Remove-Module. The context itself stays: the engine cannot be unloaded from a live session.</summary>
     public void OnRemove(PSModuleInfo psModuleInfo)

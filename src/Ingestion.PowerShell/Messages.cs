@@ -6,6 +6,7 @@ internal static partial class Messages
     // Sessions.
     public const string SessionClosed = "The session '{0}' was closed by Disconnect-IngestService. Run Connect-IngestService again and use the session it returns.";
     public const string EmptyFileNotSent = "'{0}' is empty and was not sent to batch '{1}': AEP fails a batch that holds an empty file.";
+    public const string OtherModuleCopyLoaded = "This Ingestion module was imported from '{0}', but this process already runs the module's assemblies and engine from '{1}', and .NET cannot load a second copy: the command runs that copy's code. Start a new pwsh and import only '{0}' to use it.";
     public const string NoSession = "There is no connection to a platform. Run Connect-IngestService first (for a local try: Start-IngestEmulator | Connect-IngestService), or pass -Session.";
     public const string Connected = "Connected: {0}.";
     public const string Disconnected = "Disconnected: {0}.";

@@ -139,6 +139,91 @@ public class SessionHistoryTests
     }
 
     [Fact]
+    public async Task Only_a_completion_before_the_first_listing_finished_waits_for_it_and_never_longer_than_asked()
+    {
+        var time = new FakeTimeProvider();
+        var history = new SessionHistory(time);
+        Assert.False(history.WaitForFirstListing(HistoryKind.Dataset, TimeSpan.FromSeconds(5)), "Nothing in flight: nothing to wait for.");
+
+        var release = new TaskCompletionSource();
+        async IAsyncEnumerable<IngestDataset> Gated([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            await release.Task.WaitAsync(token);
+            yield return new IngestDataset { Id = "D1", Name = "listed" };
+        }
+
+        var pending = history.RefreshDatasetsIfStale(Gated)!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(history.WaitForFirstListing(HistoryKind.Dataset, TimeSpan.FromMilliseconds(200)));
+        Assert.InRange(clock.ElapsedMilliseconds, 150, 4000);
+
+        _ = Task.Run(async () => { await Task.Delay(100); release.SetResult(); });
+        clock.Restart();
+        Assert.True(history.WaitForFirstListing(HistoryKind.Dataset, TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 5000);
+        Assert.Equal(["D1"], history.Datasets().Select(e => e.Id));
+        await pending;
+
+        // Once a listing has finished, a stale refresh in flight never holds a completion up.
+        time.Advance(SessionHistory.ListingTtl);
+        var never = new TaskCompletionSource();
+        async IAsyncEnumerable<IngestDataset> Hanging([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            await never.Task.WaitAsync(token);
+            yield break;
+        }
+
+        Assert.NotNull(history.RefreshDatasetsIfStale(Hanging));
+        clock.Restart();
+        Assert.True(history.WaitForFirstListing(HistoryKind.Dataset, TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 100);
+        history.Close();
+    }
+
+    [Fact]
+    public async Task Closing_cancels_the_listing_in_flight_and_starts_no_more()
+    {
+        var history = new SessionHistory(new FakeTimeProvider());
+        var cancelled = new TaskCompletionSource();
+        async IAsyncEnumerable<IngestDataset> Hanging([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+        {
+            using var _ = token.Register(() => cancelled.TrySetResult());
+            await Task.Delay(Timeout.Infinite, token);
+            yield break;
+        }
+
+        var pending = history.RefreshDatasetsIfStale(Hanging)!;
+        history.Close();
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(history.Datasets());
+        Assert.Null(history.RefreshIfStale(HistoryKind.Batch, _ => AsyncEnumerable.Empty<HistoryEntry>()));
+        Assert.False(history.WaitForFirstListing(HistoryKind.Dataset, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Connecting_is_enough_to_fill_the_completion_listings_and_disposing_stops_them()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        using var maker = await emulator.ConnectAsync();
+        var dataset = await maker.Catalog.CreateDatasetAsync("Early", Samples.ProfileSchema, null, None);
+        var batch = await maker.Batches.CreateBatchAsync(new NewBatchRequest { DatasetId = dataset.Id }, None);
+
+        var session = await emulator.ConnectAsync(new RecordingHandler(), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        session.StartCompletionListings();
+        Assert.Equal(1, session.History.DatasetListFetches);
+        Assert.Equal(1, session.History.ListFetches(HistoryKind.Batch));
+        Assert.True(session.History.WaitForFirstListing(HistoryKind.Dataset, TimeSpan.FromSeconds(10)));
+        Assert.True(session.History.WaitForFirstListing(HistoryKind.Batch, TimeSpan.FromSeconds(10)));
+        Assert.Contains(session.History.Datasets(), e => e.Id == dataset.Id);
+        Assert.Contains(session.History.Candidates(HistoryKind.Batch), e => e.Id == batch.Id);
+
+        session.Dispose();
+        Assert.Null(session.RefreshDatasetHistory());
+        Assert.Null(session.History.RefreshIfStale(HistoryKind.Batch, _ => AsyncEnumerable.Empty<HistoryEntry>()));
+    }
+
+    [Fact]
     public async Task The_session_remembers_what_its_clients_saw_and_lists_only_when_stale()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -117,6 +117,27 @@ public sealed class HelpCoverageTests
     }
 
     [Fact]
+    public void WhatIfAndConfirmDefaultToFalseEverywhere()
+    {
+        // The switches are off unless given; a prompt without -Confirm comes from ConfirmImpact against
+        // $ConfirmPreference, which the text may explain but the default value must not claim.
+        var checkedAny = false;
+        foreach (var help in Sources.Value.Commands)
+        {
+            foreach (var parameter in help.Parameters.Where(p => ShouldProcessParameters.Contains(p.Name, StringComparer.Ordinal)))
+            {
+                foreach (var binding in parameter.Bindings)
+                {
+                    checkedAny = true;
+                    Assert.True(binding.DefaultValue == "False", $"{help.Name}: -{parameter.Name} has 'Default value: {binding.DefaultValue}' in {help.SourceFile}; a switch defaults to False.");
+                }
+            }
+        }
+
+        Assert.True(checkedAny, "No -WhatIf or -Confirm was found in the help.");
+    }
+
+    [Fact]
     public void TheCompiledMamlIsWellFormedAndComplete()
     {
         var output = Directory.CreateTempSubdirectory("ingestion-help-").FullName;

@@ -74,13 +74,21 @@ public sealed class NupkgTests : IDisposable
     [Fact]
     public void ContentTypesCoverEveryExtensionInThePackage()
     {
-        var declared = Xml("[Content_Types].xml").Root!.Elements()
+        var types = Xml("[Content_Types].xml").Root!.Elements().ToList();
+        var declared = types
             .Select(d => (string?)d.Attribute("Extension"))
             .OfType<string>()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var used = package.Entries.Where(e => e.FullName != "[Content_Types].xml")
-            .Select(e => Path.GetExtension(e.Name).TrimStart('.'));
-        Assert.All(used, ext => Assert.Contains(ext, declared));
+        // A file without an extension (LICENSE) gets an Override of its own part name instead of a Default.
+        var overridden = types
+            .Select(d => (string?)d.Attribute("PartName"))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.All(
+            package.Entries.Where(e => e.FullName != "[Content_Types].xml"),
+            e => Assert.True(
+                declared.Contains(Path.GetExtension(e.Name).TrimStart('.')) || overridden.Contains("/" + e.FullName),
+                $"[Content_Types].xml gives {e.FullName} no content type."));
     }
 
     [Fact]
@@ -97,6 +105,38 @@ public sealed class NupkgTests : IDisposable
         Assert.Equal(Manifest.Scalar("ProjectUri"), Field(nuspec, "projectUrl"));
         Assert.Equal(Manifest.Scalar("LicenseUri"), Field(nuspec, "licenseUrl"));
         Assert.Equal("false", Field(nuspec, "requireLicenseAcceptance"));
+    }
+
+    [Fact]
+    public void TheMitLicenseTheManifestPointsAtIsInTheRepositoryTheStagedModuleAndThePackage()
+    {
+        // LicenseUri names a file of this repository (…/blob/<branch>/<path>); that file must exist and be the MIT text.
+        var licenseUri = Manifest.Scalar("LicenseUri");
+        var blob = System.Text.RegularExpressions.Regex.Match(licenseUri, "^" + System.Text.RegularExpressions.Regex.Escape(Manifest.Scalar("ProjectUri")) + "/blob/[^/]+/(.+)$");
+        Assert.True(blob.Success, $"LicenseUri {licenseUri} does not name a file under the ProjectUri.");
+        var relative = blob.Groups[1].Value;
+        Assert.Equal("LICENSE", relative);
+        var repositoryLicense = Path.Combine(PackagePaths.Root, relative);
+        Assert.True(File.Exists(repositoryLicense), $"LicenseUri names {relative}, which is not in the repository.");
+        var text = File.ReadAllText(repositoryLicense);
+        Assert.StartsWith("MIT License", text);
+        Assert.Contains("Copyright (c) Ingestion contributors", text);
+
+        // Shipped beside the manifest, as Publish-PSResource packs a module folder that holds one.
+        var staged = Path.Combine(PackagePaths.StagedModule, "LICENSE");
+        Assert.True(File.Exists(staged), "The staged module has no LICENSE.");
+        Assert.Equal(Hash(File.ReadAllBytes(repositoryLicense)), Hash(File.ReadAllBytes(staged)));
+        var entry = package.GetEntry("LICENSE");
+        Assert.True(entry is not null, "The package has no LICENSE at its root.");
+        using (var stream = entry.Open())
+        {
+            Assert.Equal(Hash(File.ReadAllBytes(repositoryLicense)), Hash(stream));
+        }
+
+        // The nuspec keeps the licenseUrl Publish-PSResource writes from LicenseUri; no second, contradicting <license>.
+        Assert.Equal(licenseUri, Field(Nuspec(), "licenseUrl"));
+        var metadata = Nuspec().Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.DoesNotContain(metadata.Elements(), e => e.Name.LocalName == "license");
     }
 
     [Fact]

@@ -66,6 +66,31 @@ public sealed class FormatViewTests
     public void WideTypeHasAListView(string typeName) =>
         Assert.Contains(ViewsOf(typeName), v => v.Element("ListControl") is not null);
 
+    /// <summary>A report whose point is a list of issues shows them by default (the first view of a type is its default), one per line.</summary>
+    [Fact]
+    public void ValidationReportDefaultsToAListThatShowsEveryIssue()
+    {
+        var first = ViewsOf("Ingestion.Core.DataCloud.RecordValidationReport").First();
+        var list = first.Element("ListControl");
+        Assert.True(list is not null, "The first (default) view of RecordValidationReport should be a list.");
+        var issues = list.Descendants("ListItem").Single(i => i.Element("Label")?.Value == "Issues");
+        Assert.Contains("$_.Issues", issues.Element("ScriptBlock")?.Value ?? string.Empty, StringComparison.Ordinal);
+
+        // The table shows how many, not a truncated collection.
+        var table = ViewsOf("Ingestion.Core.DataCloud.RecordValidationReport").Single(v => v.Element("TableControl") is not null);
+        Assert.DoesNotContain(table.Descendants("PropertyName"), p => p.Value == "Issues");
+    }
+
+    /// <summary>Error messages are sentences: their tables wrap instead of cutting them at the console width.</summary>
+    [Theory]
+    [InlineData("Ingestion.Core.Models.BatchRowError")]
+    [InlineData("Ingestion.Core.Models.BatchError")]
+    public void ErrorTablesWrap(string typeName)
+    {
+        var table = ViewsOf(typeName).Single(v => v.Element("TableControl") is not null);
+        Assert.All(table.Descendants("TableRowEntry"), entry => Assert.NotNull(entry.Element("Wrap")));
+    }
+
     /// <summary>A column shows a property of the type it is for: a renamed property must not leave a blank column.</summary>
     [Fact]
     public void EveryViewPropertyExists()

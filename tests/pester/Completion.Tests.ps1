@@ -76,22 +76,40 @@ Describe '-BatchId completion' {
         Complete 'Get-IngestStatus -BatchId zzz-no-such-batch' | Should -BeNullOrEmpty
     }
 
-    It 'lists recent batches once in the background, then sends no request, however often it is asked' {
-        $fresh = $script:emulator | Connect-IngestService -PassThru
+    It 'lists recent batches once, in the background from Connect-IngestService, then sends no request, however often it is asked' {
         $listing = Get-RequestsDuring {
-            $null = Complete 'Send-IngestFile -BatchId '
-            $deadline = [datetime]::UtcNow.AddSeconds(20)
-            while (-not ($fresh.History.Candidates('Batch').Id -contains $script:batch.Id) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $script:fresh = $script:emulator | Connect-IngestService -PassThru
+            # The first Tab of the new session waits briefly for that listing: the batch another session made is offered.
+            $script:first = Complete 'Send-IngestFile -BatchId '
         }
+        $script:first.CompletionText | Should -Contain $script:batch.Id -Because 'the first Tab gets the listing Connect-IngestService started'
         @($listing | Where-Object { $_ -match 'GET /data/foundation/catalog/batches\?' }) | Should -HaveCount 1 -Because 'a cold cache is filled by one listing of recent batches'
-        $fresh.History.ListFetches('Batch') | Should -Be 1
-        (Complete 'Send-IngestFile -BatchId ').CompletionText | Should -Contain $script:batch.Id -Because 'the batch another session made is among the recent ones'
+        $script:fresh.History.ListFetches('Batch') | Should -Be 1
         $requests = Get-RequestsDuring {
             foreach ($i in 1..10) { $null = Complete 'Send-IngestFile -BatchId ' }
         }
         $requests | Should -BeNullOrEmpty -Because 'completion reads the session history'
+        $script:fresh.History.ListFetches('Batch') | Should -Be 1
         # The detector itself sees a command's request.
         Get-RequestsDuring { $null = Get-IngestStatus -BatchId $script:batch.Id } | Should -Match "GET /data/foundation/catalog/batches/$($script:batch.Id)"
+    }
+
+    It 'starts the listings when connecting, without waiting for them and without a Tab' {
+        $fresh = $script:emulator | Connect-IngestService -PassThru
+        $fresh.History.ListFetches('Batch') | Should -Be 1 -Because 'Connect-IngestService started it'
+        $fresh.History.DatasetListFetches | Should -Be 1
+        $deadline = [datetime]::UtcNow.AddSeconds(20)
+        while (-not ($fresh.History.Candidates('Batch').Id -contains $script:batch.Id) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $fresh.History.Candidates('Batch').Id | Should -Contain $script:batch.Id
+        $fresh.History.Datasets().Id | Should -Contain $script:dataset.Id
+    }
+
+    It 'starts no listing on a session that was disconnected' {
+        $fresh = $script:emulator | Connect-IngestService -PassThru
+        Disconnect-IngestService -Session $fresh
+        $fresh.RefreshDatasetHistory() | Should -BeNullOrEmpty
+        $fresh.History.ListFetches('Batch') | Should -Be 1
+        $script:session = $script:emulator | Connect-IngestService -PassThru
     }
 
     It 'uses the session named on the line with -Session, else the default one' {
@@ -118,26 +136,24 @@ Describe '-DatasetId completion' {
         $match.ToolTip | Should -Match 'Completion datasets'
     }
 
-    It 'lists the Catalog once in the background, then answers from the cache without a request' {
+    It 'lists the Catalog once in the background from Connect-IngestService; the first Tab offers its datasets, later ones send nothing' {
         # A dataset this session never saw, made by another connection: only the Catalog listing knows it.
         $other = $script:emulator | Connect-IngestService -PassThru
         $foreign = New-IngestDataset -Session $other -Name 'Made elsewhere' -SchemaId 'https://ns.adobe.com/emulator/schemas/demo-profile'
-        $fresh = $script:emulator | Connect-IngestService -PassThru
-        $fresh.History.DatasetListFetches | Should -Be 0
 
         $listing = Get-RequestsDuring {
-            $null = Complete 'Get-IngestDataset -DatasetId '
-            $deadline = [datetime]::UtcNow.AddSeconds(20)
-            while (-not ($fresh.History.Datasets().Id -contains $foreign.Id) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $script:fresh = $script:emulator | Connect-IngestService -PassThru
+            $script:first = Complete 'Get-IngestDataset -DatasetId '
         }
-        $fresh.History.DatasetListFetches | Should -Be 1
+        ($script:first | Where-Object CompletionText -eq $foreign.Id).ToolTip | Should -Match 'Made elsewhere' -Because 'the first Tab waits briefly for the listing Connect-IngestService started'
+        $script:fresh.History.DatasetListFetches | Should -Be 1
         @($listing | Where-Object { $_ -match 'GET /data/foundation/catalog/dataSets\?' }) | Should -HaveCount 1 -Because 'a cold cache is filled by one Catalog listing'
 
         $requests = Get-RequestsDuring {
             foreach ($i in 1..10) { $script:second = Complete 'Get-IngestDataset -DatasetId ' }
         }
         $requests | Should -BeNullOrEmpty
-        $fresh.History.DatasetListFetches | Should -Be 1
+        $script:fresh.History.DatasetListFetches | Should -Be 1
         ($script:second | Where-Object CompletionText -eq $foreign.Id).ToolTip | Should -Match 'Made elsewhere'
         $other | Disconnect-IngestService -ErrorAction SilentlyContinue
         $script:session = $script:emulator | Connect-IngestService -PassThru

@@ -114,6 +114,48 @@ Describe 'Table views' {
     }
 }
 
+Describe 'Reports and errors' {
+    It 'shows a -Validate report with every issue in full, one per line, by default' {
+        $dc = $script:emulator | Connect-IngestService -Platform DataCloud -PassThru
+        try {
+            $records = 1..3 | ForEach-Object {
+                [pscustomobject]@{ order_id = "bad-$_"; customer_id = "c-$_"; amount = 'not a number'; currency = 'EUR'; created = 'yesterday' }
+            }
+            $report = $records | Send-IngestRecord -Object orders -SourceName emulator_connector -Session $dc -Validate -WarningAction SilentlyContinue
+            $report.GetType().FullName | Should -Be 'Ingestion.Core.DataCloud.RecordValidationReport'
+            $report.Issues.Count | Should -BeGreaterThan 2
+            $text = $report | Out-String -Width 120
+            $text | Should -Match '(?m)^Issues\s*:'
+            foreach ($issue in $report.Issues) {
+                $text.Contains($issue.ToString()) | Should -BeTrue -Because "the default view shows '$issue' in full"
+            }
+            $text | Should -Not -Match '…|\.\.\.}' -Because 'nothing is cut off'
+            # The table counts them.
+            $table = Show $report
+            $table[0] | Should -Match 'Issues$'
+            Cell $table 'Issues' | Should -Be "$($report.Issues.Count)"
+        }
+        finally {
+            Disconnect-IngestService -Session $dc
+            $script:session = $script:emulator | Connect-IngestService -PassThru
+        }
+    }
+
+    It 'shows a failed file of Get-IngestError as a whole-file row with its message wrapped, not cut' {
+        $message = 'The platform lists this file as failed without row-level errors for it (an empty or unreadable file, a header that does not match the schema, or a batch rejected as a whole); Get-IngestStatus shows the batch''s errors.'
+        $failed = [Ingestion.Core.Models.BatchRowError]@{ BatchId = 'B1'; File = 'customers.csv'; Message = $message; Source = 'failed' }
+        $row = [Ingestion.Core.Models.BatchRowError]@{ BatchId = 'B1'; File = 'orders.csv'; Row = 7; Code = '1401'; Message = 'Corrupted row.'; Source = 'row_errors/parsing_errors_0.json' }
+        $lines = ($failed, $row | Format-Table | Out-String -Width 120) -split "`r?`n" | ForEach-Object TrimEnd | Where-Object { $_ }
+        $lines[0] | Should -Match '^File\s+Row\s+Code\s+Message$'
+        $lines[2] | Should -Match '^customers\.csv\s+file\s+-\s+The platform'
+        ($lines | Where-Object { $_.Length -gt 120 }) | Should -BeNullOrEmpty
+        # The whole message is on screen, across the wrapped lines (which may break inside a word).
+        $shown = ($lines[2..($lines.Count - 2)] | ForEach-Object { $_.Substring([Math]::Min($_.Length, $lines[1].LastIndexOf(' ') + 1)) }) -join ''
+        ($shown -replace '\s') | Should -BeExactly ($message -replace '\s')
+        $lines[-1] | Should -Match '^orders\.csv\s+7\s+1401\s+Corrupted row\.$'
+    }
+}
+
 Describe 'List views' {
     It 'shows <Name> as a list with the details a table leaves out' -ForEach @(
         @{ Name = 'IngestSession'; Make = { $script:session }; Expect = 'Connected', 'TokenExpires', 'ClientId' }

@@ -151,6 +151,23 @@ public sealed partial class IngestSession : IDisposable
     public SessionHistory History { get; }
 
     /// <summary>
+    /// Starts, in the background, the listings argument completion reads (datasets and recent batches on AEP, recent
+    /// jobs on Data Cloud; nothing on a Campaign-only session, which has no Catalog), so that the first Tab of a new
+    /// session has something to offer. Never waits and never throws: a listing that fails leaves completion to the
+    /// ids the session sees, and closing the session cancels what is in flight.
+    /// </summary>
+    public void StartCompletionListings()
+    {
+        if (IsClosed || Platform == IngestPlatform.Campaign)
+        {
+            return;
+        }
+
+        _ = RefreshDatasetHistory();
+        _ = RefreshBatchHistory();
+    }
+
+    /// <summary>
     /// Starts one background Catalog listing for dataset completion when the cached one is older than
     /// <see cref="SessionHistory.ListingTtl"/>; null when fresh, closed or not an AEP session. Never waits.
     /// </summary>
@@ -281,6 +298,7 @@ public sealed partial class IngestSession : IDisposable
     public void Dispose()
     {
         IsClosed = true;
+        History.Close();
         platformHttp.Dispose();
         imsHttp.Dispose();
         dataCloudHttp?.Dispose();

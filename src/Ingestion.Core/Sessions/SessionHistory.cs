@@ -50,10 +50,17 @@ public sealed class SessionHistory
     /// <summary>How long one background listing may take before it is given up.</summary>
     public static readonly TimeSpan ListingTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a completion waits for the first listing of a kind when one is in flight and none has finished yet
+    /// (the listing Connect-IngestService starts, or the one the first Tab starts). Later completions never wait.
+    /// </summary>
+    public static readonly TimeSpan FirstListingWait = TimeSpan.FromSeconds(1);
+
     private readonly object gate = new();
     private readonly TimeProvider time;
     private readonly Dictionary<HistoryKind, List<HistoryEntry>> seen = [];
     private readonly Dictionary<HistoryKind, Listing> listings = [];
+    private readonly CancellationTokenSource closing = new();
 
     public SessionHistory(TimeProvider? time = null) => this.time = time ?? TimeProvider.System;
 
@@ -184,6 +191,58 @@ public sealed class SessionHistory
         }
     }
 
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the listing of <paramref name="kind"/> in flight, but only while no
+    /// listing of that kind has ever finished: the first completion of a new session gets the listing Connect started
+    /// (or that it just started itself) instead of nothing. Returns at once otherwise. True when a listing has finished.
+    /// </summary>
+    public bool WaitForFirstListing(HistoryKind kind, TimeSpan timeout)
+    {
+        Task? pending;
+        lock (gate)
+        {
+            if (!listings.TryGetValue(kind, out var listing) || listing.Finished)
+            {
+                return listing?.Finished ?? false;
+            }
+
+            pending = listing.Pending;
+        }
+
+        if (pending is null || closing.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        try
+        {
+            pending.Wait(timeout);
+        }
+        catch (AggregateException)
+        {
+            // The listing's own failure is swallowed there; nothing to report to a completion.
+        }
+
+        lock (gate)
+        {
+            return listings[kind].Finished;
+        }
+    }
+
+    /// <summary>Cancels the listings in flight and starts no more (the session was closed).</summary>
+    public void Close()
+    {
+        lock (gate)
+        {
+            if (closing.IsCancellationRequested)
+            {
+                return;
+            }
+
+            closing.Cancel();
+        }
+    }
+
     /// <summary>Datasets for completion: <see cref="Candidates"/> of <see cref="HistoryKind.Dataset"/>.</summary>
     public IReadOnlyList<HistoryEntry> Datasets() => Candidates(HistoryKind.Dataset);
 
@@ -219,41 +278,44 @@ public sealed class SessionHistory
                 listings[kind] = listing = new Listing();
             }
 
-            if (listing.Started is { } started && now - started < ListingTtl)
+            if (closing.IsCancellationRequested || (listing.Started is { } started && now - started < ListingTtl))
             {
                 return null;
             }
 
             listing.Started = now;
             listing.Fetches++;
+            return listing.Pending = Task.Run(() => ListAsync(kind, list));
         }
+    }
 
-        return Task.Run(async () =>
+    private async Task ListAsync(HistoryKind kind, Func<CancellationToken, IAsyncEnumerable<HistoryEntry>> list)
+    {
+        using var timeout = new CancellationTokenSource(ListingTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, closing.Token);
+        var found = new List<HistoryEntry>();
+        try
         {
-            using var timeout = new CancellationTokenSource(ListingTimeout, time);
-            var found = new List<HistoryEntry>();
-            try
+            await foreach (var entry in list(linked.Token).WithCancellation(linked.Token).ConfigureAwait(false))
             {
-                await foreach (var entry in list(timeout.Token).WithCancellation(timeout.Token).ConfigureAwait(false))
+                found.Add(entry);
+                if (found.Count >= ListingCapacity)
                 {
-                    found.Add(entry);
-                    if (found.Count >= ListingCapacity)
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
-            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or Errors.IngestionException or HttpRequestException)
-            {
-                // Completion is a convenience: a failed or slow listing leaves what was cached.
-                return;
-            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException or Errors.IngestionException or HttpRequestException)
+        {
+            // Completion is a convenience: a failed or slow listing leaves what was cached.
+            return;
+        }
 
-            lock (gate)
-            {
-                listings[kind].Entries = found;
-            }
-        });
+        lock (gate)
+        {
+            listings[kind].Entries = found;
+            listings[kind].Finished = true;
+        }
     }
 
     private sealed class Listing
@@ -261,6 +323,12 @@ public sealed class SessionHistory
         public IReadOnlyList<HistoryEntry> Entries { get; set; } = [];
 
         public DateTimeOffset? Started { get; set; }
+
+        /// <summary>The listing in flight or last run.</summary>
+        public Task? Pending { get; set; }
+
+        /// <summary>True once a listing of this kind has succeeded.</summary>
+        public bool Finished { get; set; }
 
         public int Fetches { get; set; }
     }

@@ -257,6 +257,8 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
     {
         // The replaced session stays usable for whoever holds it (a -PassThru variable); only Disconnect closes it.
         SessionStore.Set(session);
+        // Fill the completion cache in the background now, so the first Tab has ids to offer; this never waits.
+        session.StartCompletionListings();
         WriteVerbose(string.Format(Messages.Connected, session));
         if (PassThru)
         {

@@ -49,14 +49,16 @@ public abstract class HistoryCompleter : IArgumentCompleter
 
 /// <summary>
 /// <c>-DatasetId</c>: datasets this session created, fetched or listed, then those of one cached Catalog listing.
-/// A listing older than <see cref="SessionHistory.ListingTtl"/> (or none yet) is refreshed in the background,
-/// at most once per TTL; this completion answers from memory at once and the next one sees the result.
+/// Connect-IngestService starts the first listing; until one has finished, a completion waits for it up to
+/// <see cref="SessionHistory.FirstListingWait"/>. A listing older than <see cref="SessionHistory.ListingTtl"/> is
+/// refreshed in the background, at most once per TTL, while completion answers from memory at once.
 /// </summary>
 public sealed class DatasetIdCompleter : HistoryCompleter
 {
     protected override IEnumerable<HistoryEntry> Candidates(IngestSession session)
     {
         _ = session.RefreshDatasetHistory();
+        session.History.WaitForFirstListing(HistoryKind.Dataset, SessionHistory.FirstListingWait);
         return session.History.Datasets();
     }
 }
@@ -70,6 +72,7 @@ public sealed class BatchIdCompleter : HistoryCompleter
     protected override IEnumerable<HistoryEntry> Candidates(IngestSession session)
     {
         _ = session.RefreshBatchHistory();
+        session.History.WaitForFirstListing(HistoryKind.Batch, SessionHistory.FirstListingWait);
         return session.History.Candidates(HistoryKind.Batch);
     }
 }

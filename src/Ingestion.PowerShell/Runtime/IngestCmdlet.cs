@@ -22,6 +22,7 @@ public abstract class IngestCmdlet : PSCmdlet, IDisposable
     protected sealed override void BeginProcessing()
     {
         cancellation = new CancellationTokenSource();
+        ModuleCopyCheck.Check(this);
         OnBegin();
     }
 
