@@ -76,7 +76,8 @@ internal static partial class Messages
     public const string DcCsvNoRows = "'{0}' has a header row but no data rows.";
     public const string DcCsvNotUtf8 = "'{0}' is not valid UTF-8 (line {1}): Data Cloud takes UTF-8 only.";
     public const string DcCsvNotUtf8Action = "Give the file's encoding with -Encoding (for example -Encoding latin1 or utf-16) so it is converted to UTF-8 before sending.";
-    public const string DcCsvDelimiter = "'{0}' seems to use '{1}' as delimiter (its first line has no comma): Data Cloud takes comma-separated files only.";
+    public const string DcCsvDelimiter = "'{0}' seems to use '{1}' as delimiter (its first line has {2} of them and {3} commas outside quotes): Data Cloud takes comma-separated files only.";
+    public const string DcCsvFieldCount = "'{0}': the first data row has {1} fields but the header row has {2}; check the delimiter (Data Cloud takes commas only) and the quoting.";
     public const string DcCsvEmptyColumn = "'{0}': column {1} of the header row has no name.";
     public const string DcCsvDuplicateColumn = "'{0}': the header row names column '{1}' twice.";
     public const string DcCsvUnclosedQuote = "'{0}': a quoted field opened on line {1} is never closed.";
