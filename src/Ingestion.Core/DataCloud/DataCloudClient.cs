@@ -319,6 +319,12 @@ public sealed class DataCloudClient : IDataCloudTransport
             throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.DcJobNotOpen, job.Id, job.State)) { Target = job, RecommendedAction = Messages.DcJobNotOpenAction };
         }
 
+        if (FilesSentTo(job.Id) >= MaxFilesPerJob && !options.AutoSplitJobs)
+        {
+            // Refused before the file is read: every later file of a full job fails the same way, quickly.
+            throw FileLimitReached(job.Id, path, path);
+        }
+
         using var prepared = await DataCloudCsv.PrepareAsync(path, options.Encoding, hasHeader: !job.IsDelete, maxUploadBytes, options.Warnings, cancellationToken).ConfigureAwait(false);
         var results = new List<DataCloudFileResult>(prepared.Parts.Count);
         var current = job;
@@ -330,12 +336,7 @@ public sealed class DataCloudClient : IDataCloudTransport
             {
                 if (!options.AutoSplitJobs)
                 {
-                    throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.DcJobFileLimit, current.Id, MaxFilesPerJob, shown))
-                    {
-                        ServiceErrorCode = JobFileLimitCode,
-                        Target = path,
-                        RecommendedAction = Messages.DcJobFileLimitAction,
-                    };
+                    throw FileLimitReached(current.Id, path, shown);
                 }
 
                 current = await ContinueInNewJobAsync(current, options, cancellationToken).ConfigureAwait(false);
@@ -345,6 +346,21 @@ public sealed class DataCloudClient : IDataCloudTransport
             try
             {
                 await UploadAsync(current.Id, part, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IngestionException ex) when (IsServiceFileLimit(ex))
+            {
+                // The service counts files this session did not send (another process, an earlier run): the job is
+                // full, not broken. Its files stay; from now on it counts as full here too.
+                filesSent[current.Id] = MaxFilesPerJob;
+                IngestLog.Verbose(string.Format(Messages.DcServiceFileLimit, current.Id, ex.ServiceMessage ?? ex.Message));
+                if (!options.AutoSplitJobs)
+                {
+                    throw FileLimitReached(current.Id, path, shown, ex);
+                }
+
+                // The same part again, in the next job.
+                i--;
+                continue;
             }
             catch (IngestionException ex) when (!options.KeepOpenOnError)
             {
@@ -379,6 +395,60 @@ public sealed class DataCloudClient : IDataCloudTransport
     /// <summary>True for the refusal of a job's 101st file.</summary>
     public static bool IsJobFileLimitReached(IngestionException exception) =>
         exception is { Kind: IngestErrorKind.InvalidState, StatusCode: null, ServiceErrorCode: JobFileLimitCode };
+
+    /// <summary>
+    /// The service's own refusal of a job's next file (400/409 LIMIT_EXCEEDED, or a message about too many files): not a
+    /// 429, which is about request or job rates.
+    /// </summary>
+    public static bool IsServiceFileLimit(IngestionException exception) =>
+        exception.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict
+        && (string.Equals(exception.ServiceErrorCode, "LIMIT_EXCEEDED", StringComparison.OrdinalIgnoreCase)
+            || (exception.ServiceMessage ?? string.Empty).Contains("files", StringComparison.OrdinalIgnoreCase)
+                && (exception.ServiceMessage ?? string.Empty).Contains(MaxFilesPerJob.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+    private static IngestionException FileLimitReached(string jobId, string path, string shown, IngestionException? service = null) =>
+        new(IngestErrorKind.InvalidState, string.Format(service is null ? Messages.DcJobFileLimit : Messages.DcJobFileLimitService, jobId, MaxFilesPerJob, shown), service)
+        {
+            ServiceErrorCode = JobFileLimitCode,
+            ServiceMessage = service?.ServiceMessage,
+            RequestId = service?.RequestId,
+            Target = path,
+            RecommendedAction = Messages.DcJobFileLimitAction,
+        };
+
+    /// <summary>
+    /// Closes a job for Complete-IngestBatch. A job already closed (UploadComplete, InProgress, JobComplete or Failed: by
+    /// -AutoSplitJobs, another command or the UI) is not an error: its state is returned and said in a verbose line.
+    /// </summary>
+    public async Task<DataCloudJob> CompleteJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CloseJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (ex.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest)
+        {
+            DataCloudJob? now;
+            try
+            {
+                now = await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IngestionException)
+            {
+                now = null;
+            }
+
+            if (now?.State is null
+                || string.Equals(now.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(now.State, DataCloudJob.Aborted, StringComparison.OrdinalIgnoreCase))
+            {
+                throw;
+            }
+
+            IngestLog.Verbose(string.Format(Messages.DcJobAlreadyClosed, jobId, now.State));
+            return now;
+        }
+    }
 
     private async Task<DataCloudJob> ContinueInNewJobAsync(DataCloudJob full, DataCloudUploadOptions options, CancellationToken cancellationToken)
     {

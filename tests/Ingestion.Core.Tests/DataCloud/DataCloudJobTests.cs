@@ -187,6 +187,58 @@ public class DataCloudJobTests
     }
 
     [Fact]
+    public async Task The_services_file_limit_refusal_keeps_the_job_and_with_auto_split_continues_in_a_new_job()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        // Another process already filled the job up to 99 files: the service refuses the second file sent here.
+        var puts = 0;
+        dc.Override = (request, _) => request.Method == HttpMethod.Put && dc.Uploads.Values.Sum(u => u.Count) >= 1 && Interlocked.Increment(ref puts) == 1
+            ? RecordingHandler.Respond(HttpStatusCode.BadRequest, "[{\"errorCode\":\"LIMIT_EXCEEDED\",\"message\":\"Job already holds 100 files\"}]")
+            : null;
+        var csv = dc.Temp.Write("a.csv", "id\n1\n");
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        await session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), None);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), None));
+        Assert.True(DataCloudClient.IsJobFileLimitReached(ex));
+        Assert.Null(ex.Data[DataCloudClient.AbortedJobKey]);
+        Assert.Equal("Open", dc.Jobs[job.Id]["state"]!.GetValue<string>());
+        Assert.Single(dc.Uploads[job.Id]);
+        Assert.Equal(DataCloudClient.MaxFilesPerJob, session.DataCloud.FilesSentTo(job.Id));
+
+        // From now on the job counts as full here too: refused without a PUT.
+        var putsBefore = dc.Handler.Count(HttpMethod.Put, "/api/");
+        await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), None));
+        Assert.Equal(putsBefore, dc.Handler.Count(HttpMethod.Put, "/api/"));
+
+        // With -AutoSplitJobs the refused file goes to a new job, and the full one is closed with its files.
+        var job2 = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        puts = 0;
+        var results = await session.DataCloud.SendCsvAsync(job2, csv, new DataCloudUploadOptions { AutoSplitJobs = true }, None);
+        var next = Assert.Single(results).BatchId;
+        Assert.NotEqual(job2.Id, next);
+        Assert.Equal("UploadComplete", dc.Jobs[job2.Id]["state"]!.GetValue<string>());
+        Assert.Single(dc.Uploads[next]);
+    }
+
+    [Fact]
+    public async Task Completing_a_job_already_closed_returns_its_state_and_an_aborted_one_is_refused()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        await session.DataCloud.CloseJobAsync(job.Id, None);
+        var again = await session.DataCloud.CompleteJobAsync(job.Id, None);
+        Assert.Equal("UploadComplete", again.State);
+
+        var aborted = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        await session.DataCloud.AbortJobAsync(aborted.Id, None);
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CompleteJobAsync(aborted.Id, None));
+        Assert.Equal(IngestErrorKind.InvalidState, ex.Kind);
+    }
+
+    [Fact]
     public async Task A_failed_upload_aborts_the_job_unless_kept_open()
     {
         using var dc = new FakeDataCloud();
