@@ -54,6 +54,7 @@ internal static partial class Messages
     public const string DcJobFileLimit = "Data Cloud job {0} already has {1} files, the most one job takes; '{2}' was not sent.";
     public const string DcJobFileLimitService = "Data Cloud refused '{2}': job {0} already holds {1} files (some sent by another command or process), the most one job takes. Its files were kept.";
     public const string DcServiceFileLimit = "Data Cloud says job {0} is full ({1}): not aborting it.";
+    public const string DcUploadCancelled = "Sending '{0}' was stopped (Ctrl+C).";
     public const string DcJobAlreadyClosed = "Data Cloud job {0} is already '{1}': it was closed before; not closing it again.";
     public const string DcJobFileLimitAction = "Close this job with Complete-IngestBatch and send the remaining files to a new one, or run Send-IngestFile with -AutoSplitJobs.";
     public const string DcJobContinued = "Data Cloud job {0} has {1} files, the most one job takes: closed it (UploadComplete) and continued in the new job {2}.";

@@ -148,6 +148,15 @@ Describe 'Data Cloud login errors' {
             Should -Throw -ErrorId 'AuthenticationFailed,Ingestion.PowerShell.Commands.ConnectIngestServiceCommand' -PassThru
         $err.Exception.Message | Should -BeLike 'Salesforce login failed*'
     }
+
+    It 'refuses -PrivateKeyPath and -Certificate together instead of picking one' {
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=both', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $cert = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+        $err = { Connect-IngestService -Platform DataCloud -ClientId $emulator.ClientId -UserName $emulator.UserName -PrivateKeyPath $emulator.PrivateKeyPath -Certificate $cert -LoginUrl $emulator.LoginUrl -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*either -PrivateKeyPath or -Certificate*'
+    }
 }
 
 Describe 'Send-IngestFile to Data Cloud: encodings, failures and full jobs' {

@@ -366,6 +366,14 @@ public sealed class DataCloudClient : IDataCloudTransport
             {
                 throw await AbortAfterFailureAsync(current, shown, ex).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !options.KeepOpenOnError)
+            {
+                // Ctrl+C mid-upload: the job must not stay open half-loaded (its rows would be processed if closed later).
+                var stopped = new IngestionException(IngestErrorKind.Service, string.Format(Messages.DcUploadCancelled, shown));
+                var outcome = await AbortAfterFailureAsync(current, shown, stopped).ConfigureAwait(false);
+                IngestLog.Verbose(outcome.Message);
+                throw;
+            }
 
             results.Add(new DataCloudFileResult
             {

@@ -239,6 +239,43 @@ public class DataCloudJobTests
     }
 
     [Fact]
+    public async Task Cancelling_an_upload_aborts_the_job_it_was_sending_to()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        var csv = dc.Temp.Write("a.csv", "id\n1\n");
+        using var cts = new CancellationTokenSource();
+        dc.Override = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Put)
+            {
+                cts.Cancel();
+                throw new OperationCanceledException(cts.Token);
+            }
+
+            return null;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), cts.Token));
+        Assert.Equal("Aborted", dc.Jobs[job.Id]["state"]!.GetValue<string>());
+
+        var kept = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        using var cts2 = new CancellationTokenSource();
+        dc.Override = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Put)
+            {
+                cts2.Cancel();
+                throw new OperationCanceledException(cts2.Token);
+            }
+
+            return null;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(kept, csv, new DataCloudUploadOptions { KeepOpenOnError = true }, cts2.Token));
+        Assert.Equal("Open", dc.Jobs[kept.Id]["state"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_failed_upload_aborts_the_job_unless_kept_open()
     {
         using var dc = new FakeDataCloud();
