@@ -66,12 +66,15 @@ internal static partial class Messages
     public const string DcInvalidState = "'{0}' is not a Data Cloud job state; use Open, UploadComplete, InProgress, JobComplete, Failed or Aborted.";
 
     // Client-side job limits.
-    public const string DcLimitOpen = "{0} Data Cloud jobs of this session are open, the most Data Cloud runs at once";
+    public const string DcLimitOpen = "{0} Data Cloud jobs of this session are open or processing (Open, UploadComplete or InProgress), the most Data Cloud runs at once";
     public const string DcLimitHourly = "This session created {0} Data Cloud jobs in the last hour, the most Data Cloud allows";
     public const string DcLimitFreesAt = "{0}; a slot frees at {1:u}.";
-    public const string DcLimitFreesOnClose = "{0}; a slot frees when one of them is closed (Complete-IngestBatch), aborted (Stop-IngestBatch) or removed.";
+    public const string DcLimitFreesOnClose = "{0}; a slot frees when one of them finishes processing (JobComplete or Failed), is aborted (Stop-IngestBatch) or removed.";
+    public const string DcLimitNoneFreeing = "{0}, and all of them are Open, so none will free a slot on its own: {1}.";
+    public const string DcLimitTimedOut = "No Data Cloud job slot freed within {0:0} s: {1}";
+    public const string DcLimitServiceWait = "Data Cloud refused the job creation with HTTP 429 (too many jobs running or created in the last hour, counting other clients); trying again in {0:0} s, at {1:u}.";
     public const string DcLimitWaiting = "Waiting for a job slot: {0}";
-    public const string DcLimitReachedAction = "Close or abort open jobs, wait, or run the command without -NoWait to wait for a slot.";
+    public const string DcLimitReachedAction = "Close (Complete-IngestBatch) or abort (Stop-IngestBatch) open jobs, wait, or run the command without -NoWait (and with a larger -TimeoutSec) to wait for a slot.";
 
     // CSV checks.
     public const string DcCsvEmpty = "'{0}' is empty: a Data Cloud CSV needs {1}.";

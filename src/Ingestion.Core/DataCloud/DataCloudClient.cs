@@ -106,7 +106,10 @@ public sealed class DataCloudClient : IDataCloudTransport
     /// </summary>
     /// <param name="relativePath">Relative to the Data Cloud instance URL, e.g. <c>api/v1/ingest/sources/{source}/{object}</c>.</param>
     /// <param name="accepted">Statuses that count as success; any other answer throws an IngestionException carrying the service's errorCode/message.</param>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, HttpContent? content, bool idempotent, string operation, object? target, IReadOnlyCollection<int> accepted, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, HttpContent? content, bool idempotent, string operation, object? target, IReadOnlyCollection<int> accepted, CancellationToken cancellationToken) =>
+        SendAsync(method, relativePath, content, idempotent, operation, target, accepted, cancellationToken, null);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, HttpContent? content, bool idempotent, string operation, object? target, IReadOnlyCollection<int> accepted, CancellationToken cancellationToken, IProgress<DataCloudLimitWait>? limitProgress)
     {
         try
         {
@@ -144,6 +147,13 @@ public sealed class DataCloudClient : IDataCloudTransport
                     var delay = RetryAfter(response) ?? Backoff(attempt);
                     response.Dispose();
                     IngestLog.Verbose(string.Format(Messages.DcRateLimitedWaiting, operation, delay.TotalSeconds, attempt + 1, retry.MaxRetries + 1));
+                    if (limitProgress is not null)
+                    {
+                        // A job creation the service throttled waits like one the session's limits hold: say so.
+                        var until = time.GetUtcNow() + delay;
+                        limitProgress.Report(new DataCloudLimitWait(string.Format(Messages.DcLimitServiceWait, delay.TotalSeconds, until), until));
+                    }
+
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -161,18 +171,26 @@ public sealed class DataCloudClient : IDataCloudTransport
     }
 
     /// <summary>Creates a job (201, state Open), after a slot of the session's job limits is free.</summary>
-    public async Task<DataCloudJob> CreateJobAsync(string objectName, string sourceName, DataCloudOperation operation, bool noWait, IProgress<DataCloudLimitWait>? limitProgress, CancellationToken cancellationToken)
+    public Task<DataCloudJob> CreateJobAsync(string objectName, string sourceName, DataCloudOperation operation, bool noWait, IProgress<DataCloudLimitWait>? limitProgress, CancellationToken cancellationToken) =>
+        CreateJobAsync(objectName, sourceName, operation, noWait, limitProgress, null, cancellationToken);
+
+    /// <summary>
+    /// Creates a job (201, state Open), after a slot of the session's job limits is free: while waiting, the jobs
+    /// holding the slots are polled; <paramref name="timeout"/> caps the wait (null: none). The service's own 429s are
+    /// reported through <paramref name="limitProgress"/> like the session's limits.
+    /// </summary>
+    public async Task<DataCloudJob> CreateJobAsync(string objectName, string sourceName, DataCloudOperation operation, bool noWait, IProgress<DataCloudLimitWait>? limitProgress, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Require(objectName, "Object");
         Require(sourceName, "SourceName");
         var op = operation == DataCloudOperation.Delete ? "delete" : "upsert";
         var text = string.Format(Messages.OpCreateJob, op, objectName, sourceName);
-        using var slot = await Limiter.AcquireAsync(noWait, limitProgress, cancellationToken).ConfigureAwait(false);
+        using var slot = await Limiter.AcquireAsync(noWait, limitProgress, PollTrackedAsync, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
             var body = new JsonObject { ["object"] = objectName, ["sourceName"] = sourceName, ["operation"] = op };
             // Not idempotent: a create sent again after a lost answer would make a second job.
-            var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken).ConfigureAwait(false);
+            var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken, limitProgress).ConfigureAwait(false);
             var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
             slot.Opened(job.Id);
             History?.Record(job);
@@ -398,7 +416,7 @@ public sealed class DataCloudClient : IDataCloudTransport
 
     /// <summary>True for the session's own job limits (5 open, 20 an hour) refusing a creation under -NoWait.</summary>
     public static bool IsJobLimitReached(IngestionException exception) =>
-        exception is { Kind: IngestErrorKind.RateLimited, StatusCode: null, ServiceErrorCode: DataCloudJobLimiter.LimitReachedCode };
+        exception is { Kind: IngestErrorKind.RateLimited or IngestErrorKind.Timeout, StatusCode: null, ServiceErrorCode: DataCloudJobLimiter.LimitReachedCode };
 
     /// <summary>True for the refusal of a job's 101st file.</summary>
     public static bool IsJobFileLimitReached(IngestionException exception) =>
@@ -515,12 +533,14 @@ public sealed class DataCloudClient : IDataCloudTransport
         // Setting the same state twice changes nothing: safe to retry.
         var response = await SendAsync(HttpMethod.Patch, JobPath(jobId), Json(body), idempotent: true, text, jobId, Ok, cancellationToken).ConfigureAwait(false);
         var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
-        Limiter.Release(jobId);
-        History?.Record(job);
+        Seen(job);
         return job;
     }
 
-    /// <summary>A job seen in any state but Open no longer holds one of the session's open slots.</summary>
+    /// <summary>
+    /// A job seen JobComplete, Failed or Aborted no longer holds one of the session's slots: the service counts Open,
+    /// UploadComplete and InProgress jobs as running at once (api-notes §7.2, and the emulator).
+    /// </summary>
     private DataCloudJob Seen(DataCloudJob job, bool record = true)
     {
         if (record)
@@ -528,12 +548,41 @@ public sealed class DataCloudClient : IDataCloudTransport
             History?.Record(job);
         }
 
-        if (!string.Equals(job.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase))
+        if (job.IsTerminal)
         {
             Limiter.Release(job.Id);
         }
 
         return job;
+    }
+
+    /// <summary>
+    /// For a creation waiting for a slot: reads each job holding one, releasing those finished, aborted or gone (closed
+    /// from another process or the UI, purged after 7 days). True when one of the rest can free a slot without this
+    /// session doing anything (UploadComplete or InProgress, or its state could not be read).
+    /// </summary>
+    private async Task<bool> PollTrackedAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        var canFree = false;
+        foreach (var id in jobIds)
+        {
+            try
+            {
+                var job = await GetJobAsync(id, cancellationToken).ConfigureAwait(false);
+                canFree |= !job.IsTerminal && !string.Equals(job.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase);
+            }
+            catch (IngestionException ex) when (ex.Kind == IngestErrorKind.NotFound)
+            {
+                Limiter.Release(id);
+            }
+            catch (IngestionException ex)
+            {
+                IngestLog.Verbose(ex.Message);
+                canFree = true;
+            }
+        }
+
+        return canFree;
     }
 
     private static IngestionException NotDeletable(DataCloudJob job) =>

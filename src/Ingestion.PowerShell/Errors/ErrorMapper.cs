@@ -87,7 +87,7 @@ public static class ErrorMapper
         // Campaign refused to trigger a mapping that is not published or not stopped: fixed in the Campaign UI.
         _ when CampaignClient.IsMappingNotReady(exception) => (ErrorIds.MappingNotReady, ErrorCategory.InvalidOperation),
         // Data Cloud: this session's own job limits (5 open, 20 an hour) under -NoWait, and a job's 101st file.
-        _ when DataCloudClient.IsJobLimitReached(exception) => (ErrorIds.JobLimitReached, ErrorCategory.LimitsExceeded),
+        _ when DataCloudClient.IsJobLimitReached(exception) => (ErrorIds.JobLimitReached, exception.Kind == IngestErrorKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.LimitsExceeded),
         _ when DataCloudClient.IsJobFileLimitReached(exception) => (ErrorIds.JobFileLimitReached, ErrorCategory.LimitsExceeded),
         IngestErrorKind.Authentication => (ErrorIds.AuthenticationFailed, ErrorCategory.PermissionDenied),
         IngestErrorKind.PermissionDenied => (ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied),

@@ -335,27 +335,99 @@ public class DataCloudJobTests
     }
 
     [Fact]
-    public async Task The_session_opens_at_most_five_jobs_and_a_closed_one_frees_a_slot()
+    public async Task A_closed_job_holds_its_slot_until_processed_and_the_waiting_creation_polls_it()
     {
         using var dc = new FakeDataCloud();
-        using var session = await dc.ConnectAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var session = await dc.ConnectAsync(time);
         var jobs = new List<DataCloudJob>();
         for (var i = 0; i < 5; i++)
         {
             jobs.Add(await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
         }
 
+        // UploadComplete still counts: the service runs Open, UploadComplete and InProgress jobs at once.
+        await session.DataCloud.CloseJobAsync(jobs[0].Id, None);
         var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
         Assert.True(DataCloudClient.IsJobLimitReached(ex));
         Assert.Equal(5, dc.Jobs.Count);
 
         var waits = new List<DataCloudLimitWait>();
         var sixth = session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, new SyncProgress<DataCloudLimitWait>(waits.Add), None);
-        await Task.Delay(50);
+        await Task.Delay(200);
         Assert.False(sixth.IsCompleted);
-        await session.DataCloud.CloseJobAsync(jobs[0].Id, None);
+        var polls = dc.Handler.Requests.Count(r => r.Method == HttpMethod.Get && r.Path == $"/api/v1/ingest/jobs/{jobs[0].Id}");
+        Assert.True(polls >= 1);
+
+        // Processed: the next poll sees it and frees its slot.
+        dc.Jobs[jobs[0].Id]["state"] = "JobComplete";
+        time.Advance(session.DataCloud.Limiter.PollInterval);
         Assert.Equal("Open", (await sixth.WaitAsync(TimeSpan.FromSeconds(10))).State);
-        Assert.Single(waits);
+        Assert.Contains("UploadComplete", Assert.Single(waits).Reason);
+    }
+
+    [Fact]
+    public async Task When_every_slot_is_held_by_an_open_job_the_creation_fails_at_once_naming_them()
+    {
+        using var dc = new FakeDataCloud();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var session = await dc.ConnectAsync(time);
+        var jobs = new List<DataCloudJob>();
+        for (var i = 0; i < 5; i++)
+        {
+            jobs.Add(await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
+        }
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, null, None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(DataCloudClient.IsJobLimitReached(ex));
+        Assert.All(jobs, j => Assert.Contains(j.Id, ex.Message));
+        Assert.Equal(5, dc.Jobs.Count);
+
+        // A job aborted from another process (or the UI) frees its slot: the poll finds it.
+        dc.Jobs[jobs[3].Id]["state"] = "Aborted";
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, null, None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("Open", job.State);
+        Assert.False(session.DataCloud.Limiter.IsTracked(jobs[3].Id));
+    }
+
+    [Fact]
+    public async Task A_wait_for_a_slot_ends_at_the_timeout()
+    {
+        using var dc = new FakeDataCloud();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var session = await dc.ConnectAsync(time);
+        for (var i = 0; i < 5; i++)
+        {
+            var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+            await session.DataCloud.CloseJobAsync(job.Id, None);
+        }
+
+        var sixth = session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, null, TimeSpan.FromSeconds(30), None);
+        for (var i = 0; i < 4 && !sixth.IsCompleted; i++)
+        {
+            await Task.Delay(200);
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => sixth.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(IngestErrorKind.Timeout, ex.Kind);
+        Assert.True(DataCloudClient.IsJobLimitReached(ex));
+        Assert.Equal(5, dc.Jobs.Count);
+    }
+
+    [Fact]
+    public async Task A_429_on_a_create_is_reported_through_the_limit_progress()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var posts = 0;
+        dc.Override = (request, _) => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs" && Interlocked.Increment(ref posts) == 1
+            ? RecordingHandler.Respond((HttpStatusCode)429, "[{\"errorCode\":\"LIMIT_EXCEEDED\",\"message\":\"too many jobs\"}]", r => r.Headers.TryAddWithoutValidation("Retry-After", "0"))
+            : null;
+        var waits = new List<DataCloudLimitWait>();
+        await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, new SyncProgress<DataCloudLimitWait>(waits.Add), None);
+        Assert.Contains("429", Assert.Single(waits).Reason);
+        Assert.NotNull(waits[0].Until);
     }
 
     [Fact]
