@@ -37,6 +37,14 @@ internal static partial class Messages
     public const string DcRateLimitedWaiting = "Data Cloud answered 429 to {0}: waiting {1:0.#} s before trying again (attempt {2} of {3}).";
     public const string DcRateLimitedAction = "Data Cloud limits how many requests and jobs run at once; wait and run the command again, or raise -MaxRetries of Connect-IngestService.";
 
+    // A create or upload whose answer was lost.
+    public const string DcCreateMayExist = "{0} The job may have been created anyway, and looking for it failed: {1}";
+    public const string DcCreateMayExistAction = "Before creating another job, look for an Open job of object '{0}' and source '{1}' with Get-IngestBatch -State Open; if it is there, use its Id (or abort it with Stop-IngestBatch: it holds one of the 5 job slots).";
+    public const string DcCreateReconciled = "The answer to the job creation was lost, but Data Cloud job {0} for object '{1}' of source '{2}' was created by it: using that job.";
+    public const string DcCreateRetrying = "{0} No job was created by it; sending the creation again in {1:0.#} s (attempt {2} of {3}).";
+    public const string DcUploadMayHaveArrived = "Data Cloud may have received '{0}' anyway: it is not sent again to job {1}, since a second upload would add its rows twice.";
+    public const string DcUploadMayHaveArrivedAction = "Abort the job (Stop-IngestBatch) and send all its files to a new job; the job is aborted for you unless -KeepOpenOnError was given.";
+
     // Operations (the first part of an error message).
     public const string OpCreateJob = "Creating a Data Cloud {0} job for object '{1}' of source '{2}'";
     public const string OpGetJob = "Reading Data Cloud job {0}";

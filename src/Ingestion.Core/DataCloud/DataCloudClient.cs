@@ -188,20 +188,100 @@ public sealed class DataCloudClient : IDataCloudTransport
         using var slot = await Limiter.AcquireAsync(noWait, limitProgress, PollTrackedAsync, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var body = new JsonObject { ["object"] = objectName, ["sourceName"] = sourceName, ["operation"] = op };
-            // Not idempotent: a create sent again after a lost answer would make a second job.
-            var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken, limitProgress).ConfigureAwait(false);
-            var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
+            var job = await CreateReconcilingAsync(objectName, sourceName, op, text, limitProgress, cancellationToken).ConfigureAwait(false);
             slot.Opened(job.Id);
             History?.Record(job);
             return job;
         }
         catch (IngestionException ex)
         {
-            slot.Cancel(serviceRefused: ex.StatusCode is not null);
+            // A definite refusal (4xx) created nothing: the hourly count forgets it. After a lost answer it may count.
+            slot.Cancel(serviceRefused: ex.StatusCode is { } status && (int)status < 500 && (int)status != 408);
             throw;
         }
     }
+
+    /// <summary>How far back (by the service's createdDate) a job made by a create whose answer was lost is looked for.</summary>
+    internal static readonly TimeSpan ReconcileWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <c>POST /jobs</c> is not idempotent: the handler chain sends it once. When it failed in a way that may have
+    /// reached the service (no answer, a timeout, a 5xx or 408), the Open jobs are listed: one for the same object,
+    /// source and operation, created since shortly before this create and not already this session's, is taken as the
+    /// job; if there is none, the create is sent again (at most <see cref="RetrySettings.MaxRetries"/> times, with
+    /// backoff). If the listing fails, the error says a job may have been created and how to find it.
+    /// </summary>
+    private async Task<DataCloudJob> CreateReconcilingAsync(string objectName, string sourceName, string op, string text, IProgress<DataCloudLimitWait>? limitProgress, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - ReconcileWindow;
+        for (var attempt = 1; ; attempt++)
+        {
+            var body = new JsonObject { ["object"] = objectName, ["sourceName"] = sourceName, ["operation"] = op };
+            try
+            {
+                var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken, limitProgress).ConfigureAwait(false);
+                return await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IngestionException ex) when (MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                DataCloudJob? found;
+                try
+                {
+                    found = await FindLostJobAsync(objectName, sourceName, op, since, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IngestionException lookup)
+                {
+                    throw new IngestionException(ex.Kind, string.Format(Messages.DcCreateMayExist, ex.Message, lookup.Message, objectName, sourceName), ex)
+                    {
+                        StatusCode = ex.StatusCode,
+                        RequestId = ex.RequestId,
+                        Target = objectName,
+                        RecommendedAction = string.Format(Messages.DcCreateMayExistAction, objectName, sourceName),
+                    };
+                }
+
+                if (found is not null)
+                {
+                    IngestLog.Verbose(string.Format(Messages.DcCreateReconciled, found.Id, objectName, sourceName));
+                    return found;
+                }
+
+                if (attempt > retry.MaxRetries)
+                {
+                    throw;
+                }
+
+                var delay = Backoff(attempt);
+                IngestLog.Verbose(string.Format(Messages.DcCreateRetrying, ex.Message, delay.TotalSeconds, attempt + 1, retry.MaxRetries + 1));
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The newest Open job for the object, source and operation created since <paramref name="since"/> that this session does not hold.</summary>
+    private async Task<DataCloudJob?> FindLostJobAsync(string objectName, string sourceName, string op, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        DataCloudJob? newest = null;
+        await foreach (var job in ListJobsAsync([DataCloudJob.Open], null, null, record: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (string.Equals(job.Object, objectName, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(job.SourceName, sourceName, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(job.Operation, op, StringComparison.OrdinalIgnoreCase)
+                && job.Created is { } created && created >= since
+                && !Limiter.IsTracked(job.Id)
+                && (newest is null || created > newest.Created))
+            {
+                newest = job;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>No answer, a timeout, a 5xx or 408: the request may have been carried out.</summary>
+    internal static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
+        ? (int)status >= 500 || (int)status == 408
+        : ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout;
 
     public async Task<DataCloudJob> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -316,8 +396,24 @@ public sealed class DataCloudClient : IDataCloudTransport
         var content = new FileUploadContent(path, length, null);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         var text = string.Format(Messages.OpUploadJob, jobId, path);
-        // Not idempotent: a replay after a lost answer would add the rows twice.
-        using var response = await SendAsync(HttpMethod.Put, JobPath(jobId) + "/batches", content, idempotent: false, text, path, AcceptedUpload, cancellationToken).ConfigureAwait(false);
+        // Not idempotent: a replay after a lost answer would add the rows twice. Only a 429 (refused, nothing done) is sent again.
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Put, JobPath(jobId) + "/batches", content, idempotent: false, text, path, AcceptedUpload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IngestionException(ex.Kind, ex.Message + " " + string.Format(Messages.DcUploadMayHaveArrived, path, jobId), ex)
+            {
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                Target = ex.Target,
+                RecommendedAction = Messages.DcUploadMayHaveArrivedAction,
+            };
+        }
+
         filesSent.AddOrUpdate(jobId, 1, static (_, n) => n + 1);
     }
 

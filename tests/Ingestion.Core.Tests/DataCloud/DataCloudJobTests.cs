@@ -431,6 +431,75 @@ public class DataCloudJobTests
     }
 
     [Fact]
+    public async Task A_create_whose_answer_was_lost_is_reconciled_with_the_job_it_made()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var posts = 0;
+        dc.Override = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs" && Interlocked.Increment(ref posts) == 1)
+            {
+                // The service made the job, then the answer was lost.
+                dc.Jobs["job-900"] = new JsonObject
+                {
+                    ["id"] = "job-900", ["operation"] = "upsert", ["object"] = "orders", ["sourceName"] = "src", ["state"] = "Open",
+                    ["createdDate"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                };
+                return RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>");
+            }
+
+            return null;
+        };
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        Assert.Equal("job-900", job.Id);
+        Assert.Equal(1, posts);
+        Assert.True(session.DataCloud.Limiter.IsTracked("job-900"));
+    }
+
+    [Fact]
+    public async Task A_create_that_failed_with_a_502_and_made_nothing_is_sent_again()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var posts = 0;
+        dc.Override = (request, _) => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs" && Interlocked.Increment(ref posts) == 1
+            ? RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>")
+            : null;
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        Assert.Equal(2, posts);
+        Assert.Single(dc.Jobs);
+        Assert.Equal(job.Id, dc.Jobs.Keys.Single());
+    }
+
+    [Fact]
+    public async Task A_lost_create_that_cannot_be_looked_up_says_a_job_may_exist()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        dc.Override = (request, _) => request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs"
+            ? RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>")
+            : null;
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
+        Assert.Contains("may have been created", ex.Message);
+        Assert.Contains("Get-IngestBatch -State Open", ex.RecommendedAction);
+        Assert.Equal(1, dc.Handler.Count(HttpMethod.Post, "/api/v1/ingest/jobs"));
+    }
+
+    [Fact]
+    public async Task An_upload_whose_answer_was_lost_is_not_sent_again_and_says_why()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        var csv = dc.Temp.Write("a.csv", "id\n1\n");
+        dc.Override = (request, _) => request.Method == HttpMethod.Put ? RecordingHandler.Respond(HttpStatusCode.ServiceUnavailable, "[]") : null;
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions { KeepOpenOnError = true }, None));
+        Assert.Contains("not sent again", ex.Message);
+        Assert.Equal(1, dc.Handler.Count(HttpMethod.Put, "/api/"));
+    }
+
+    [Fact]
     public async Task A_refused_create_does_not_hold_a_slot()
     {
         using var dc = new FakeDataCloud();
