@@ -109,6 +109,17 @@ Describe 'A Data Cloud bulk job' {
         $jobs | ForEach-Object { $_.GetType().FullName | Should -Be 'Ingestion.Core.DataCloud.DataCloudJob' }
     }
 
+    It 'lists newest first by default, oldest first with -Ascending, and does not bind -State from a piped job' {
+        $a = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        Start-Sleep -Milliseconds 20
+        $b = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        (Get-IngestBatch -Session $session -State Open -First 1).Id | Should -Be $b.Id
+        $ascending = @(Get-IngestBatch -Session $session -State Open -Ascending).Id
+        $ascending.IndexOf($a.Id) | Should -BeLessThan $ascending.IndexOf($b.Id)
+        { $a | Get-IngestBatch -Session $session -ErrorAction Stop } | Should -Throw
+        $a, $b | Stop-IngestBatch -Session $session -Confirm:$false
+    }
+
     It 'says Get-IngestBatch needs a Data Cloud session' {
         $aep = $emulator | Connect-IngestService -PassThru
         try {

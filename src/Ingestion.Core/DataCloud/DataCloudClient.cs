@@ -323,7 +323,37 @@ public sealed class DataCloudClient : IDataCloudTransport
         filesSent.TryRemove(jobId, out _);
     }
 
-    /// <summary>Lists jobs, newest first unless <paramref name="orderBy"/> says otherwise, page by page (<c>limit</c>/<c>offset</c>), up to <paramref name="first"/>.</summary>
+    /// <summary>The default order of <see cref="ListAllJobsAsync"/>: the job's creation time.</summary>
+    public const string OrderByCreated = "createdDate";
+    public const string OrderByModified = "systemModstamp";
+
+    /// <summary>
+    /// Reads every page of the listing (ordered by <paramref name="orderBy"/>, which the service sorts ascending) before
+    /// returning, so that removing or aborting the listed jobs meanwhile cannot shift later pages; then returns them
+    /// highest first when <paramref name="descending"/> (newest first for the dates), up to <paramref name="first"/>.
+    /// A job seen on two pages (moved by a change between requests) is returned once.
+    /// </summary>
+    public async Task<IReadOnlyList<DataCloudJob>> ListAllJobsAsync(IReadOnlyCollection<string>? states, string? orderBy, bool descending, int? first, CancellationToken cancellationToken)
+    {
+        var all = new List<DataCloudJob>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var job in ListJobsAsync(states, null, string.IsNullOrEmpty(orderBy) ? OrderByCreated : orderBy, record: true, cancellationToken).ConfigureAwait(false))
+        {
+            if (seen.Add(job.Id))
+            {
+                all.Add(job);
+            }
+        }
+
+        if (descending)
+        {
+            all.Reverse();
+        }
+
+        return first is { } n && n < all.Count ? all.GetRange(0, n) : all;
+    }
+
+    /// <summary>Lists jobs in the order <paramref name="orderBy"/> gives (the service's default, systemModstamp, when null), page by page (<c>limit</c>/<c>offset</c>), up to <paramref name="first"/>.</summary>
     public IAsyncEnumerable<DataCloudJob> ListJobsAsync(IReadOnlyCollection<string>? states, int? first, string? orderBy, CancellationToken cancellationToken) =>
         ListJobsAsync(states, first, orderBy, record: true, cancellationToken);
 

@@ -161,6 +161,35 @@ public class DataCloudJobTests
     }
 
     [Fact]
+    public async Task Listing_all_reads_every_page_by_created_date_before_returning_newest_first()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        session.DataCloud.Limiter = new DataCloudJobLimiter(TimeProvider.System, 1000, 1000);
+        for (var i = 0; i < 130; i++)
+        {
+            await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        }
+
+        var newest = await session.DataCloud.ListAllJobsAsync(null, null, descending: true, first: 3, None);
+        Assert.Equal(["job-130", "job-129", "job-128"], newest.Select(j => j.Id));
+        var lists = dc.Handler.Requests.Where(r => r.Method == HttpMethod.Get && r.Path == "/api/v1/ingest/jobs").Select(r => r.Uri.Query).ToList();
+        Assert.Equal(["?limit=100&offset=0&orderBy=createdDate", "?limit=100&offset=100&orderBy=createdDate"], lists);
+
+        // Every job is in the answer even when the caller removes each one as it goes: the pages were all read first.
+        var all = await session.DataCloud.ListAllJobsAsync(null, null, descending: false, first: null, None);
+        Assert.Equal(130, all.Count);
+        Assert.Equal("job-1", all[0].Id);
+        foreach (var job in all)
+        {
+            await session.DataCloud.AbortJobAsync(job.Id, None);
+            await session.DataCloud.DeleteJobAsync(job.Id, None);
+        }
+
+        Assert.Empty(dc.Jobs);
+    }
+
+    [Fact]
     public async Task The_101st_file_of_a_job_is_refused_or_with_auto_split_continues_in_a_new_job()
     {
         using var dc = new FakeDataCloud();
