@@ -529,6 +529,43 @@ public class DataCloudJobTests
     }
 
     [Fact]
+    public async Task Reads_state_changes_and_deletes_are_retried_on_a_502_and_a_reset()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        var failures = new Dictionary<HttpMethod, int>();
+        dc.Override = (request, _) =>
+        {
+            if (request.RequestUri!.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) && request.Method != HttpMethod.Post)
+            {
+                lock (failures)
+                {
+                    var n = failures[request.Method] = failures.GetValueOrDefault(request.Method) + 1;
+                    if (n == 1)
+                    {
+                        return RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>");
+                    }
+
+                    if (n == 2)
+                    {
+                        throw new HttpRequestException("connection reset", new IOException("reset"));
+                    }
+                }
+            }
+
+            return null;
+        };
+
+        Assert.Equal("Open", (await session.DataCloud.GetJobAsync(job.Id, None)).State);
+        Assert.Equal("UploadComplete", (await session.DataCloud.CloseJobAsync(job.Id, None)).State);
+        await session.DataCloud.DeleteJobAsync(job.Id, None);
+        Assert.Equal(3, failures[HttpMethod.Patch]);
+        Assert.Equal(3, failures[HttpMethod.Delete]);
+        Assert.False(dc.Jobs.ContainsKey(job.Id));
+    }
+
+    [Fact]
     public async Task A_refused_create_does_not_hold_a_slot()
     {
         using var dc = new FakeDataCloud();
