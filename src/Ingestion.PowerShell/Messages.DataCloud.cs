@@ -23,6 +23,7 @@ internal static partial class Messages
     public const string DataCloudJobWaitActivity = "Creating a Data Cloud job";
     public const string DataCloudJobWaitStatus = "Waiting for a job slot: {0}";
     public const string DataCloudJobSkipped = "'{0}' was not sent: Data Cloud job {1} was aborted after an earlier file failed.";
+    public const string DataCloudJobNotPassedOn = "Data Cloud job '{0}' is not passed on: {1} of the files meant for it could not be sent, and closing it would process it without them. Send them again, then close it with Complete-IngestBatch, or abort it with Stop-IngestBatch.";
     public const string ProgressWaitJobActivity = "Waiting for Data Cloud job {0}";
     public const string ProgressWaitJobStatus = "{0} ({1} elapsed)";
     public const string DataCloudJobNotSuccessful = "Data Cloud job {0} ended '{1}'.";

@@ -138,11 +138,13 @@ Describe 'Binding by property name from Import-Csv rows' {
         $done.Status | Should -Be 'Success'
     }
 
-    It 'New-IngestBatch takes Object, SourceName and Operation, and Get-IngestBatch takes State (Data Cloud)' {
+    It 'New-IngestBatch takes Object, SourceName and Operation; Get-IngestBatch takes no State from piped objects (Data Cloud)' {
         $job = ConvertTo-CsvRows @(@{ Object = 'orders'; SourceName = 'emulator_connector'; Operation = 'Upsert' }) | New-IngestBatch -Session $dataCloud
         $job.Object | Should -Be 'orders'
         $job.State | Should -Be 'Open'
-        (ConvertTo-CsvRows @(@{ State = 'Open' }) | Get-IngestBatch -Session $dataCloud).Id | Should -Contain $job.Id
+        (Get-IngestBatch -State Open -Session $dataCloud).Id | Should -Contain $job.Id
+        # A piped job's own State would list every job in that state.
+        { ConvertTo-CsvRows @(@{ State = 'Open' }) | Get-IngestBatch -Session $dataCloud -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectNotBound*'
         Stop-IngestBatch -BatchId $job.Id -Session $dataCloud -Confirm:$false
     }
 

@@ -109,6 +109,17 @@ Describe 'A Data Cloud bulk job' {
         $jobs | ForEach-Object { $_.GetType().FullName | Should -Be 'Ingestion.Core.DataCloud.DataCloudJob' }
     }
 
+    It 'lists newest first by default, oldest first with -Ascending, and does not bind -State from a piped job' {
+        $a = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        Start-Sleep -Milliseconds 20
+        $b = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        (Get-IngestBatch -Session $session -State Open -First 1).Id | Should -Be $b.Id
+        $ascending = @(Get-IngestBatch -Session $session -State Open -Ascending).Id
+        $ascending.IndexOf($a.Id) | Should -BeLessThan $ascending.IndexOf($b.Id)
+        { $a | Get-IngestBatch -Session $session -ErrorAction Stop } | Should -Throw
+        $a, $b | Stop-IngestBatch -Session $session -Confirm:$false
+    }
+
     It 'says Get-IngestBatch needs a Data Cloud session' {
         $aep = $emulator | Connect-IngestService -PassThru
         try {
@@ -139,5 +150,96 @@ Describe 'Data Cloud under 429 answers' {
             $counters.throttle | Should -BeGreaterThan 0
         }
         finally { $flaky | Stop-IngestEmulator -Confirm:$false }
+    }
+}
+
+Describe 'Data Cloud login errors' {
+    It 'refuses a wrong consumer key, naming the login step' {
+        $err = { Connect-IngestService -Platform DataCloud -ClientId 'not-the-consumer-key' -UserName $emulator.UserName -PrivateKeyPath $emulator.PrivateKeyPath -LoginUrl $emulator.LoginUrl -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuthenticationFailed,Ingestion.PowerShell.Commands.ConnectIngestServiceCommand' -PassThru
+        $err.Exception.Message | Should -BeLike 'Salesforce login failed*'
+    }
+
+    It 'refuses -PrivateKeyPath and -Certificate together instead of picking one' {
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=both', $rsa, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $cert = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+        $err = { Connect-IngestService -Platform DataCloud -ClientId $emulator.ClientId -UserName $emulator.UserName -PrivateKeyPath $emulator.PrivateKeyPath -Certificate $cert -LoginUrl $emulator.LoginUrl -ErrorAction Stop } |
+            Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*either -PrivateKeyPath or -Certificate*'
+    }
+}
+
+Describe 'Send-IngestFile to Data Cloud: encodings, failures and full jobs' {
+    BeforeEach {
+        # Each test starts with none of the emulator's 5 job slots taken by an earlier test.
+        Get-IngestBatch -Session $session -State Open | Stop-IngestBatch -Session $session -Confirm:$false -ErrorAction SilentlyContinue
+    }
+
+    It 'converts a latin1 file with -Encoding, and refuses it without' {
+        $path = Join-Path $work 'latin1.csv'
+        [IO.File]::WriteAllText($path, "order_id,customer_id,amount,currency,created`nL-1,C-é,1.5,EUR,2024-06-01T10:00:00.000Z`n", [Text.Encoding]::Latin1)
+        $job = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        { $job | Send-IngestFile -Session $session -Path $path -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidData,Ingestion.PowerShell.Commands.SendIngestFileCommand'
+        $sent = $job | Send-IngestFile -Session $session -Path $path -Encoding latin1 -WarningVariable warned -WarningAction SilentlyContinue
+        $sent.BatchId | Should -Be $job.Id
+        ($warned -join "`n") | Should -BeLike '*converted from*'
+        ($job | Complete-IngestBatch -Session $session -Wait -TimeoutSec 120).State | Should -Be 'JobComplete'
+    }
+
+    It 'holds back with -PassThru a job one of whose files was refused locally' {
+        $good = New-OrdersCsv -Name 'held-good.csv' -Rows 2 -Prefix 'H'
+        $semi = Join-Path $work 'held-semi.csv'
+        Set-Content -LiteralPath $semi -Value 'order_id;customer_id;amount,currency', 'O-1;C;3,EUR'
+        $job = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        $out = @($job | Send-IngestFile -Session $session -Path $good, $semi -PassThru -ErrorAction SilentlyContinue -ErrorVariable failed -WarningVariable warned -WarningAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        $failed.Count | Should -Be 1
+        ($warned -join "`n") | Should -BeLike "*$($job.Id)*not passed on*"
+        (Get-IngestStatus -Session $session -BatchId $job.Id).State | Should -Be 'Open'
+    }
+
+    It 'aborts the job when the service refuses a file, and keeps it open with -KeepOpenOnError' {
+        # The first data row passes the local check; the service finds the third row short.
+        $bad = Join-Path $work 'short-row.csv'
+        Set-Content -LiteralPath $bad -Value 'order_id,customer_id,amount,currency,created', 'K-1,C,1,EUR,2024-06-01T10:00:00.000Z', 'K-2,C'
+        $job = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        $job | Send-IngestFile -Session $session -Path $bad -ErrorAction SilentlyContinue -ErrorVariable failed
+        $failed.Count | Should -Be 1
+        (Get-IngestStatus -Session $session -BatchId $job.Id).State | Should -Be 'Aborted'
+
+        $kept = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+        $kept | Send-IngestFile -Session $session -Path $bad -KeepOpenOnError -ErrorAction SilentlyContinue -ErrorVariable failed2
+        $failed2.Count | Should -Be 1
+        (Get-IngestStatus -Session $session -BatchId $kept.Id).State | Should -Be 'Open'
+    }
+
+    Context 'more than 100 files' {
+        BeforeAll {
+            $script:many = Join-Path $work 'many'
+            New-Item -ItemType Directory -Path $script:many | Out-Null
+            foreach ($i in 1..102) {
+                [IO.File]::WriteAllLines((Join-Path $script:many ('f{0:D3}.csv' -f $i)), [string[]]@('order_id,customer_id,amount,currency,created', "M-$i,C-1,1.5,EUR,2024-06-01T10:00:00.000Z"))
+            }
+        }
+
+        It 'refuses the files over 100 one by one, keeping the results already produced' {
+            $job = New-IngestBatch -Session $session -Object orders -SourceName emulator_connector
+            $r = $job | Send-IngestFile -Session $session -Path (Join-Path $many '*.csv') -ErrorAction SilentlyContinue -ErrorVariable failed
+            @($r).Count | Should -Be 100
+            $failed.Count | Should -Be 2
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'JobFileLimitReached,*'
+            (Get-IngestStatus -Session $session -BatchId $job.Id).State | Should -Be 'Open'
+        }
+
+        It 'with -AutoSplitJobs -PassThru passes on every job, and Complete-IngestBatch -Wait follows them all' {
+            $final = @(New-IngestBatch -Session $session -Object orders -SourceName emulator_connector |
+                Send-IngestFile -Session $session -Path (Join-Path $many '*.csv') -AutoSplitJobs -PassThru -WarningAction SilentlyContinue |
+                Complete-IngestBatch -Session $session -Wait -TimeoutSec 180)
+            $final.Count | Should -Be 2
+            $final.State | Should -Be @('JobComplete', 'JobComplete')
+            ($final.Id | Select-Object -Unique).Count | Should -Be 2
+        }
     }
 }

@@ -106,7 +106,10 @@ public sealed class DataCloudClient : IDataCloudTransport
     /// </summary>
     /// <param name="relativePath">Relative to the Data Cloud instance URL, e.g. <c>api/v1/ingest/sources/{source}/{object}</c>.</param>
     /// <param name="accepted">Statuses that count as success; any other answer throws an IngestionException carrying the service's errorCode/message.</param>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, HttpContent? content, bool idempotent, string operation, object? target, IReadOnlyCollection<int> accepted, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, HttpContent? content, bool idempotent, string operation, object? target, IReadOnlyCollection<int> accepted, CancellationToken cancellationToken) =>
+        SendAsync(method, relativePath, content, idempotent, operation, target, accepted, cancellationToken, null);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativePath, HttpContent? content, bool idempotent, string operation, object? target, IReadOnlyCollection<int> accepted, CancellationToken cancellationToken, IProgress<DataCloudLimitWait>? limitProgress)
     {
         try
         {
@@ -144,6 +147,13 @@ public sealed class DataCloudClient : IDataCloudTransport
                     var delay = RetryAfter(response) ?? Backoff(attempt);
                     response.Dispose();
                     IngestLog.Verbose(string.Format(Messages.DcRateLimitedWaiting, operation, delay.TotalSeconds, attempt + 1, retry.MaxRetries + 1));
+                    if (limitProgress is not null)
+                    {
+                        // A job creation the service throttled waits like one the session's limits hold: say so.
+                        var until = time.GetUtcNow() + delay;
+                        limitProgress.Report(new DataCloudLimitWait(string.Format(Messages.DcLimitServiceWait, delay.TotalSeconds, until), until));
+                    }
+
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -161,29 +171,117 @@ public sealed class DataCloudClient : IDataCloudTransport
     }
 
     /// <summary>Creates a job (201, state Open), after a slot of the session's job limits is free.</summary>
-    public async Task<DataCloudJob> CreateJobAsync(string objectName, string sourceName, DataCloudOperation operation, bool noWait, IProgress<DataCloudLimitWait>? limitProgress, CancellationToken cancellationToken)
+    public Task<DataCloudJob> CreateJobAsync(string objectName, string sourceName, DataCloudOperation operation, bool noWait, IProgress<DataCloudLimitWait>? limitProgress, CancellationToken cancellationToken) =>
+        CreateJobAsync(objectName, sourceName, operation, noWait, limitProgress, null, cancellationToken);
+
+    /// <summary>
+    /// Creates a job (201, state Open), after a slot of the session's job limits is free: while waiting, the jobs
+    /// holding the slots are polled; <paramref name="timeout"/> caps the wait (null: none). The service's own 429s are
+    /// reported through <paramref name="limitProgress"/> like the session's limits.
+    /// </summary>
+    public async Task<DataCloudJob> CreateJobAsync(string objectName, string sourceName, DataCloudOperation operation, bool noWait, IProgress<DataCloudLimitWait>? limitProgress, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Require(objectName, "Object");
         Require(sourceName, "SourceName");
         var op = operation == DataCloudOperation.Delete ? "delete" : "upsert";
         var text = string.Format(Messages.OpCreateJob, op, objectName, sourceName);
-        using var slot = await Limiter.AcquireAsync(noWait, limitProgress, cancellationToken).ConfigureAwait(false);
+        using var slot = await Limiter.AcquireAsync(noWait, limitProgress, PollTrackedAsync, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var body = new JsonObject { ["object"] = objectName, ["sourceName"] = sourceName, ["operation"] = op };
-            // Not idempotent: a create sent again after a lost answer would make a second job.
-            var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken).ConfigureAwait(false);
-            var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
+            var job = await CreateReconcilingAsync(objectName, sourceName, op, text, limitProgress, cancellationToken).ConfigureAwait(false);
             slot.Opened(job.Id);
             History?.Record(job);
             return job;
         }
         catch (IngestionException ex)
         {
-            slot.Cancel(serviceRefused: ex.StatusCode is not null);
+            // A definite refusal (4xx) created nothing: the hourly count forgets it. After a lost answer it may count.
+            slot.Cancel(serviceRefused: ex.StatusCode is { } status && (int)status < 500 && (int)status != 408);
             throw;
         }
     }
+
+    /// <summary>How far back (by the service's createdDate) a job made by a create whose answer was lost is looked for.</summary>
+    internal static readonly TimeSpan ReconcileWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <c>POST /jobs</c> is not idempotent: the handler chain sends it once. When it failed in a way that may have
+    /// reached the service (no answer, a timeout, a 5xx or 408), the Open jobs are listed: one for the same object,
+    /// source and operation, created since shortly before this create and not already this session's, is taken as the
+    /// job; if there is none, the create is sent again (at most <see cref="RetrySettings.MaxRetries"/> times, with
+    /// backoff). If the listing fails, the error says a job may have been created and how to find it.
+    /// </summary>
+    private async Task<DataCloudJob> CreateReconcilingAsync(string objectName, string sourceName, string op, string text, IProgress<DataCloudLimitWait>? limitProgress, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - ReconcileWindow;
+        for (var attempt = 1; ; attempt++)
+        {
+            var body = new JsonObject { ["object"] = objectName, ["sourceName"] = sourceName, ["operation"] = op };
+            try
+            {
+                var response = await SendAsync(HttpMethod.Post, JobsPath, Json(body), idempotent: false, text, objectName, Created, cancellationToken, limitProgress).ConfigureAwait(false);
+                return await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IngestionException ex) when (MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                DataCloudJob? found;
+                try
+                {
+                    found = await FindLostJobAsync(objectName, sourceName, op, since, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IngestionException lookup)
+                {
+                    throw new IngestionException(ex.Kind, string.Format(Messages.DcCreateMayExist, ex.Message, lookup.Message, objectName, sourceName), ex)
+                    {
+                        StatusCode = ex.StatusCode,
+                        RequestId = ex.RequestId,
+                        Target = objectName,
+                        RecommendedAction = string.Format(Messages.DcCreateMayExistAction, objectName, sourceName),
+                    };
+                }
+
+                if (found is not null)
+                {
+                    IngestLog.Verbose(string.Format(Messages.DcCreateReconciled, found.Id, objectName, sourceName));
+                    return found;
+                }
+
+                if (attempt > retry.MaxRetries)
+                {
+                    throw;
+                }
+
+                var delay = Backoff(attempt);
+                IngestLog.Verbose(string.Format(Messages.DcCreateRetrying, ex.Message, delay.TotalSeconds, attempt + 1, retry.MaxRetries + 1));
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The newest Open job for the object, source and operation created since <paramref name="since"/> that this session does not hold.</summary>
+    private async Task<DataCloudJob?> FindLostJobAsync(string objectName, string sourceName, string op, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        DataCloudJob? newest = null;
+        await foreach (var job in ListJobsAsync([DataCloudJob.Open], null, null, record: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (string.Equals(job.Object, objectName, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(job.SourceName, sourceName, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(job.Operation, op, StringComparison.OrdinalIgnoreCase)
+                && job.Created is { } created && created >= since
+                && !Limiter.IsTracked(job.Id)
+                && (newest is null || created > newest.Created))
+            {
+                newest = job;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>No answer, a timeout, a 5xx or 408: the request may have been carried out.</summary>
+    internal static bool MayHaveReachedService(IngestionException ex) => ex.StatusCode is { } status
+        ? (int)status >= 500 || (int)status == 408
+        : ex.Kind is IngestErrorKind.Unavailable or IngestErrorKind.Timeout;
 
     public async Task<DataCloudJob> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -225,7 +323,37 @@ public sealed class DataCloudClient : IDataCloudTransport
         filesSent.TryRemove(jobId, out _);
     }
 
-    /// <summary>Lists jobs, newest first unless <paramref name="orderBy"/> says otherwise, page by page (<c>limit</c>/<c>offset</c>), up to <paramref name="first"/>.</summary>
+    /// <summary>The default order of <see cref="ListAllJobsAsync"/>: the job's creation time.</summary>
+    public const string OrderByCreated = "createdDate";
+    public const string OrderByModified = "systemModstamp";
+
+    /// <summary>
+    /// Reads every page of the listing (ordered by <paramref name="orderBy"/>, which the service sorts ascending) before
+    /// returning, so that removing or aborting the listed jobs meanwhile cannot shift later pages; then returns them
+    /// highest first when <paramref name="descending"/> (newest first for the dates), up to <paramref name="first"/>.
+    /// A job seen on two pages (moved by a change between requests) is returned once.
+    /// </summary>
+    public async Task<IReadOnlyList<DataCloudJob>> ListAllJobsAsync(IReadOnlyCollection<string>? states, string? orderBy, bool descending, int? first, CancellationToken cancellationToken)
+    {
+        var all = new List<DataCloudJob>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var job in ListJobsAsync(states, null, string.IsNullOrEmpty(orderBy) ? OrderByCreated : orderBy, record: true, cancellationToken).ConfigureAwait(false))
+        {
+            if (seen.Add(job.Id))
+            {
+                all.Add(job);
+            }
+        }
+
+        if (descending)
+        {
+            all.Reverse();
+        }
+
+        return first is { } n && n < all.Count ? all.GetRange(0, n) : all;
+    }
+
+    /// <summary>Lists jobs in the order <paramref name="orderBy"/> gives (the service's default, systemModstamp, when null), page by page (<c>limit</c>/<c>offset</c>), up to <paramref name="first"/>.</summary>
     public IAsyncEnumerable<DataCloudJob> ListJobsAsync(IReadOnlyCollection<string>? states, int? first, string? orderBy, CancellationToken cancellationToken) =>
         ListJobsAsync(states, first, orderBy, record: true, cancellationToken);
 
@@ -298,8 +426,24 @@ public sealed class DataCloudClient : IDataCloudTransport
         var content = new FileUploadContent(path, length, null);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         var text = string.Format(Messages.OpUploadJob, jobId, path);
-        // Not idempotent: a replay after a lost answer would add the rows twice.
-        using var response = await SendAsync(HttpMethod.Put, JobPath(jobId) + "/batches", content, idempotent: false, text, path, AcceptedUpload, cancellationToken).ConfigureAwait(false);
+        // Not idempotent: a replay after a lost answer would add the rows twice. Only a 429 (refused, nothing done) is sent again.
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Put, JobPath(jobId) + "/batches", content, idempotent: false, text, path, AcceptedUpload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IngestionException(ex.Kind, ex.Message + " " + string.Format(Messages.DcUploadMayHaveArrived, path, jobId), ex)
+            {
+                StatusCode = ex.StatusCode,
+                ServiceErrorCode = ex.ServiceErrorCode,
+                ServiceMessage = ex.ServiceMessage,
+                RequestId = ex.RequestId,
+                Target = ex.Target,
+                RecommendedAction = Messages.DcUploadMayHaveArrivedAction,
+            };
+        }
+
         filesSent.AddOrUpdate(jobId, 1, static (_, n) => n + 1);
     }
 
@@ -319,6 +463,12 @@ public sealed class DataCloudClient : IDataCloudTransport
             throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.DcJobNotOpen, job.Id, job.State)) { Target = job, RecommendedAction = Messages.DcJobNotOpenAction };
         }
 
+        if (FilesSentTo(job.Id) >= MaxFilesPerJob && !options.AutoSplitJobs)
+        {
+            // Refused before the file is read: every later file of a full job fails the same way, quickly.
+            throw FileLimitReached(job.Id, path, path);
+        }
+
         using var prepared = await DataCloudCsv.PrepareAsync(path, options.Encoding, hasHeader: !job.IsDelete, maxUploadBytes, options.Warnings, cancellationToken).ConfigureAwait(false);
         var results = new List<DataCloudFileResult>(prepared.Parts.Count);
         var current = job;
@@ -330,12 +480,7 @@ public sealed class DataCloudClient : IDataCloudTransport
             {
                 if (!options.AutoSplitJobs)
                 {
-                    throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.DcJobFileLimit, current.Id, MaxFilesPerJob, shown))
-                    {
-                        ServiceErrorCode = JobFileLimitCode,
-                        Target = path,
-                        RecommendedAction = Messages.DcJobFileLimitAction,
-                    };
+                    throw FileLimitReached(current.Id, path, shown);
                 }
 
                 current = await ContinueInNewJobAsync(current, options, cancellationToken).ConfigureAwait(false);
@@ -346,9 +491,32 @@ public sealed class DataCloudClient : IDataCloudTransport
             {
                 await UploadAsync(current.Id, part, cancellationToken).ConfigureAwait(false);
             }
+            catch (IngestionException ex) when (IsServiceFileLimit(ex))
+            {
+                // The service counts files this session did not send (another process, an earlier run): the job is
+                // full, not broken. Its files stay; from now on it counts as full here too.
+                filesSent[current.Id] = MaxFilesPerJob;
+                IngestLog.Verbose(string.Format(Messages.DcServiceFileLimit, current.Id, ex.ServiceMessage ?? ex.Message));
+                if (!options.AutoSplitJobs)
+                {
+                    throw FileLimitReached(current.Id, path, shown, ex);
+                }
+
+                // The same part again, in the next job.
+                i--;
+                continue;
+            }
             catch (IngestionException ex) when (!options.KeepOpenOnError)
             {
                 throw await AbortAfterFailureAsync(current, shown, ex).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !options.KeepOpenOnError)
+            {
+                // Ctrl+C mid-upload: the job must not stay open half-loaded (its rows would be processed if closed later).
+                var stopped = new IngestionException(IngestErrorKind.Service, string.Format(Messages.DcUploadCancelled, shown));
+                var outcome = await AbortAfterFailureAsync(current, shown, stopped).ConfigureAwait(false);
+                IngestLog.Verbose(outcome.Message);
+                throw;
             }
 
             results.Add(new DataCloudFileResult
@@ -374,11 +542,65 @@ public sealed class DataCloudClient : IDataCloudTransport
 
     /// <summary>True for the session's own job limits (5 open, 20 an hour) refusing a creation under -NoWait.</summary>
     public static bool IsJobLimitReached(IngestionException exception) =>
-        exception is { Kind: IngestErrorKind.RateLimited, StatusCode: null, ServiceErrorCode: DataCloudJobLimiter.LimitReachedCode };
+        exception is { Kind: IngestErrorKind.RateLimited or IngestErrorKind.Timeout, StatusCode: null, ServiceErrorCode: DataCloudJobLimiter.LimitReachedCode };
 
     /// <summary>True for the refusal of a job's 101st file.</summary>
     public static bool IsJobFileLimitReached(IngestionException exception) =>
         exception is { Kind: IngestErrorKind.InvalidState, StatusCode: null, ServiceErrorCode: JobFileLimitCode };
+
+    /// <summary>
+    /// The service's own refusal of a job's next file (400/409 LIMIT_EXCEEDED, or a message about too many files): not a
+    /// 429, which is about request or job rates.
+    /// </summary>
+    public static bool IsServiceFileLimit(IngestionException exception) =>
+        exception.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict
+        && (string.Equals(exception.ServiceErrorCode, "LIMIT_EXCEEDED", StringComparison.OrdinalIgnoreCase)
+            || (exception.ServiceMessage ?? string.Empty).Contains("files", StringComparison.OrdinalIgnoreCase)
+                && (exception.ServiceMessage ?? string.Empty).Contains(MaxFilesPerJob.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+    private static IngestionException FileLimitReached(string jobId, string path, string shown, IngestionException? service = null) =>
+        new(IngestErrorKind.InvalidState, string.Format(service is null ? Messages.DcJobFileLimit : Messages.DcJobFileLimitService, jobId, MaxFilesPerJob, shown), service)
+        {
+            ServiceErrorCode = JobFileLimitCode,
+            ServiceMessage = service?.ServiceMessage,
+            RequestId = service?.RequestId,
+            Target = path,
+            RecommendedAction = Messages.DcJobFileLimitAction,
+        };
+
+    /// <summary>
+    /// Closes a job for Complete-IngestBatch. A job already closed (UploadComplete, InProgress, JobComplete or Failed: by
+    /// -AutoSplitJobs, another command or the UI) is not an error: its state is returned and said in a verbose line.
+    /// </summary>
+    public async Task<DataCloudJob> CompleteJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CloseJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestionException ex) when (ex.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest)
+        {
+            DataCloudJob? now;
+            try
+            {
+                now = await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IngestionException)
+            {
+                now = null;
+            }
+
+            if (now?.State is null
+                || string.Equals(now.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(now.State, DataCloudJob.Aborted, StringComparison.OrdinalIgnoreCase))
+            {
+                throw;
+            }
+
+            IngestLog.Verbose(string.Format(Messages.DcJobAlreadyClosed, jobId, now.State));
+            return now;
+        }
+    }
 
     private async Task<DataCloudJob> ContinueInNewJobAsync(DataCloudJob full, DataCloudUploadOptions options, CancellationToken cancellationToken)
     {
@@ -437,12 +659,14 @@ public sealed class DataCloudClient : IDataCloudTransport
         // Setting the same state twice changes nothing: safe to retry.
         var response = await SendAsync(HttpMethod.Patch, JobPath(jobId), Json(body), idempotent: true, text, jobId, Ok, cancellationToken).ConfigureAwait(false);
         var job = await ReadJobAsync(response, text, cancellationToken).ConfigureAwait(false);
-        Limiter.Release(jobId);
-        History?.Record(job);
+        Seen(job);
         return job;
     }
 
-    /// <summary>A job seen in any state but Open no longer holds one of the session's open slots.</summary>
+    /// <summary>
+    /// A job seen JobComplete, Failed or Aborted no longer holds one of the session's slots: the service counts Open,
+    /// UploadComplete and InProgress jobs as running at once (api-notes §7.2, and the emulator).
+    /// </summary>
     private DataCloudJob Seen(DataCloudJob job, bool record = true)
     {
         if (record)
@@ -450,12 +674,41 @@ public sealed class DataCloudClient : IDataCloudTransport
             History?.Record(job);
         }
 
-        if (!string.Equals(job.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase))
+        if (job.IsTerminal)
         {
             Limiter.Release(job.Id);
         }
 
         return job;
+    }
+
+    /// <summary>
+    /// For a creation waiting for a slot: reads each job holding one, releasing those finished, aborted or gone (closed
+    /// from another process or the UI, purged after 7 days). True when one of the rest can free a slot without this
+    /// session doing anything (UploadComplete or InProgress, or its state could not be read).
+    /// </summary>
+    private async Task<bool> PollTrackedAsync(IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        var canFree = false;
+        foreach (var id in jobIds)
+        {
+            try
+            {
+                var job = await GetJobAsync(id, cancellationToken).ConfigureAwait(false);
+                canFree |= !job.IsTerminal && !string.Equals(job.State, DataCloudJob.Open, StringComparison.OrdinalIgnoreCase);
+            }
+            catch (IngestionException ex) when (ex.Kind == IngestErrorKind.NotFound)
+            {
+                Limiter.Release(id);
+            }
+            catch (IngestionException ex)
+            {
+                IngestLog.Verbose(ex.Message);
+                canFree = true;
+            }
+        }
+
+        return canFree;
     }
 
     private static IngestionException NotDeletable(DataCloudJob job) =>

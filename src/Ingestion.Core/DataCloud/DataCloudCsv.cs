@@ -151,6 +151,10 @@ internal static class DataCloudCsv
             long partStart = -1;
             long lastBoundary = -1;
             long rowLine = 1;
+
+            // With a header: the first data row must have as many fields as the header (another delimiter, a stray quote).
+            using var dataRow = new MemoryStream();
+            var dataRowDone = !hasHeader;
             var budget = 0L;
 
             while (true)
@@ -192,6 +196,10 @@ internal static class DataCloudCsv
                     {
                         firstLine.WriteByte(b);
                     }
+                    else if (firstLineDone && !dataRowDone && dataRow.Length <= MaxHeaderBytes)
+                    {
+                        dataRow.WriteByte(b);
+                    }
 
                     if (b == (byte)'"')
                     {
@@ -210,6 +218,11 @@ internal static class DataCloudCsv
                         }
 
                         var end = at + 1;
+                        if (firstLineDone && !dataRowDone)
+                        {
+                            dataRowDone = CheckFirstDataRow(firstLine, dataRow, shownPath);
+                        }
+
                         if (!firstLineDone)
                         {
                             firstLineDone = true;
@@ -231,6 +244,12 @@ internal static class DataCloudCsv
                 }
 
                 position += read;
+            }
+
+            if (firstLineDone && !dataRowDone)
+            {
+                // The first data row is the last line, without a newline at its end.
+                CheckFirstDataRow(firstLine, dataRow, shownPath);
             }
 
             if (inQuotes)
@@ -304,14 +323,13 @@ internal static class DataCloudCsv
     {
         var text = Encoding.UTF8.GetString(firstLine.GetBuffer(), 0, (int)firstLine.Length).TrimEnd('\r', '\n');
         var fields = SplitFields(text);
-        if (fields.Count == 1)
+        var commas = CountOutsideQuotes(text, ',');
+        foreach (var other in new[] { ';', '\t', '|' })
         {
-            foreach (var other in new[] { ';', '\t', '|' })
+            var count = CountOutsideQuotes(text, other);
+            if (count > 0 && count >= commas)
             {
-                if (text.Contains(other, StringComparison.Ordinal))
-                {
-                    throw new IngestionException(IngestErrorKind.InvalidData, string.Format(Messages.DcCsvDelimiter, shownPath, other == '\t' ? "tab" : other.ToString())) { Target = shownPath };
-                }
+                throw new IngestionException(IngestErrorKind.InvalidData, string.Format(Messages.DcCsvDelimiter, shownPath, other == '\t' ? "tab" : other.ToString(), count, commas)) { Target = shownPath };
             }
         }
 
@@ -334,6 +352,54 @@ internal static class DataCloudCsv
                 throw new IngestionException(IngestErrorKind.InvalidData, string.Format(Messages.DcCsvDuplicateColumn, shownPath, name)) { Target = shownPath };
             }
         }
+    }
+
+    /// <summary>How often <paramref name="delimiter"/> occurs outside double quotes.</summary>
+    internal static int CountOutsideQuotes(string line, char delimiter)
+    {
+        var count = 0;
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == delimiter && !quoted)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Checks the first data row against the header's field count; true once checked, false for a blank line (the
+    /// next row is checked instead). A row longer than the header buffer is not checked.
+    /// </summary>
+    private static bool CheckFirstDataRow(MemoryStream header, MemoryStream row, string shownPath)
+    {
+        if (row.Length > MaxHeaderBytes || header.Length >= MaxHeaderBytes)
+        {
+            return true;
+        }
+
+        var text = Encoding.UTF8.GetString(row.GetBuffer(), 0, (int)row.Length).TrimEnd('\r', '\n');
+        if (text.Length == 0)
+        {
+            row.SetLength(0);
+            return false;
+        }
+
+        var headerFields = SplitFields(Encoding.UTF8.GetString(header.GetBuffer(), 0, (int)header.Length).TrimEnd('\r', '\n')).Count;
+        var rowFields = SplitFields(text).Count;
+        if (rowFields != headerFields)
+        {
+            throw new IngestionException(IngestErrorKind.InvalidData, string.Format(Messages.DcCsvFieldCount, shownPath, rowFields, headerFields)) { Target = shownPath };
+        }
+
+        return true;
     }
 
     /// <summary>The fields of one line, RFC 4180 quotes respected.</summary>

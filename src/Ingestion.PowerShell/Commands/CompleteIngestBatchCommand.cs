@@ -8,7 +8,9 @@ namespace Ingestion.PowerShell.Commands;
 /// <summary>
 /// Signals that a batch has all its files, so the platform starts processing it. Each batch is
 /// completed once however many input objects name it; -Wait then polls until it is done.
-/// A Data Cloud job is closed (state UploadComplete) and -Wait polls until JobComplete, Failed or Aborted.
+/// A Data Cloud job is closed (state UploadComplete) and -Wait polls until JobComplete, Failed or Aborted; a job that is
+/// already closed (UploadComplete or later, e.g. by Send-IngestFile -AutoSplitJobs) is not an error: a verbose line says
+/// its state, and -Wait follows it like the others.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Complete, "IngestBatch", SupportsShouldProcess = true)]
 [OutputType(typeof(IngestStatus))]
@@ -28,7 +30,7 @@ public sealed class CompleteIngestBatchCommand : BatchActionCmdlet
 
     private protected override Task ActAsync(IngestSession session, string batchId, CancellationToken cancellationToken) =>
         session.Platform == Ingestion.Core.IngestPlatform.DataCloud
-            ? session.DataCloud.CloseJobAsync(batchId, cancellationToken)
+            ? session.DataCloud.CompleteJobAsync(batchId, cancellationToken)
             : session.Batches.CompleteBatchAsync(batchId, cancellationToken);
 
     private protected override void OnActed(IngestSession session, string batchId)

@@ -227,8 +227,9 @@ public sealed class ConnectIngestServiceCommand : IngestCmdlet
         }
 
         string? keyPath = null;
-        if (PrivateKeyPath is not null && Certificate is null)
+        if (PrivateKeyPath is not null)
         {
+            // With -Certificate too, the engine refuses the pair (DcKeyBoth) rather than picking one silently.
             // Resolved through the provider, so relative paths and ~ work like everywhere else in PowerShell.
             keyPath = GetUnresolvedProviderPathFromPSPath(PrivateKeyPath);
         }

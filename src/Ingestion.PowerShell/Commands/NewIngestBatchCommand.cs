@@ -67,6 +67,11 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
     [Parameter(ParameterSetName = DataCloudSet)]
     public SwitchParameter NoWait { get; set; }
 
+    /// <summary>Data Cloud: the longest wait, in seconds, for a job slot; 0 (the default) waits until one frees or Ctrl+C.</summary>
+    [Parameter(ParameterSetName = DataCloudSet)]
+    [ValidateRange(0, int.MaxValue)]
+    public int TimeoutSec { get; set; }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == DataCloudSet)
@@ -121,10 +126,11 @@ public sealed class NewIngestBatchCommand : IngestSessionCmdlet
         }
 
         var limits = new JobLimitProgress(Bridge);
+        TimeSpan? timeout = TimeoutSec > 0 ? TimeSpan.FromSeconds(TimeoutSec) : null;
         try
         {
             // The session's own limits failing under -NoWait would fail every further input the same way: stop.
-            if (TryRun(token => session.DataCloud.CreateJobAsync(Object, SourceName, Operation, NoWait, limits, token), Object, out var job, static e => e is Core.Errors.IngestionException ex && DataCloudClient.IsJobLimitReached(ex)))
+            if (TryRun(token => session.DataCloud.CreateJobAsync(Object, SourceName, Operation, NoWait, limits, timeout, token), Object, out var job, static e => e is Core.Errors.IngestionException ex && DataCloudClient.IsJobLimitReached(ex)))
             {
                 WriteObject(job);
             }

@@ -144,6 +144,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
     private readonly Dictionary<string, DataCloudJob> dataCloudJobs = new(StringComparer.Ordinal);
     private readonly List<DataCloudJob> dataCloudSent = [];
+    private readonly Dictionary<string, int> dataCloudFailed = new(StringComparer.Ordinal);
     private readonly HashSet<string> abortedJobs = new(StringComparer.Ordinal);
     private System.Text.Encoding? sourceEncoding;
 
@@ -220,11 +221,25 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
 
     protected override void OnEnd()
     {
-        if (dataCloudSent.Count > 0 && PassThru)
+        if (PassThru)
         {
+            // Every job that took files (with -AutoSplitJobs the full ones too, already UploadComplete), except those
+            // aborted, and those missing a file: completing them would process the job without it.
             foreach (var job in dataCloudSent.Where(j => !abortedJobs.Contains(j.Id)))
             {
-                WriteObject(job);
+                if (dataCloudFailed.TryGetValue(job.Id, out var failed))
+                {
+                    WriteWarning(string.Format(Messages.DataCloudJobNotPassedOn, job.Id, failed));
+                }
+                else
+                {
+                    WriteObject(job);
+                }
+            }
+
+            foreach (var (jobId, failed) in dataCloudFailed.Where(f => !abortedJobs.Contains(f.Key) && !dataCloudSent.Any(j => j.Id == f.Key)))
+            {
+                WriteWarning(string.Format(Messages.DataCloudJobNotPassedOn, jobId, failed));
             }
         }
 
@@ -637,14 +652,20 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             }
         }
 
+        var requested = BatchId;
+        if (rejected > 0)
+        {
+            // Paths that matched no file were meant for this job too.
+            DataCloudFileFailed(dataCloudJobs.TryGetValue(requested, out var known) ? known.Id : requested, rejected);
+        }
+
         if (files.Count == 0)
         {
             return;
         }
 
         // Ends the command when the session was closed by Disconnect-IngestService.
-        session = RequireAepSession();
-        var requested = BatchId;
+        session = RequireSession();
         if (!dataCloudJobs.TryGetValue(requested, out var job))
         {
             if (!TryRun(token => session.DataCloud.GetJobAsync(requested, token), requested, out job, ex => BatchIsUnusable(ex, requested, string.Empty)))
@@ -682,6 +703,7 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 var current = job;
                 if (!TryRun(token => session.DataCloud.SendCsvAsync(current, file.FullName, options, token), file.FullName, out var results, ex => DataCloudEndsCommand(ex, current)))
                 {
+                    DataCloudFileFailed(current.Id, 1);
                     continue;
                 }
 
@@ -693,18 +715,28 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                     }
                 }
 
-                if (!dataCloudSent.Any(j => j.Id == job.Id))
+                // Every job that took a part is passed on: with -AutoSplitJobs a file can fill a job and go on in the
+                // next, and the full ones (closed, UploadComplete) must be followed to the end too.
+                var took = results.Select(r => r.BatchId).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var jobId in took.Where(id => !dataCloudSent.Any(j => j.Id == id)))
                 {
-                    dataCloudSent.Add(job);
+                    dataCloudSent.Add(jobId == job.Id ? job : With(job, DataCloudJob.Open, jobId));
                 }
 
                 if (results.Count > 0 && results[^1].BatchId != job.Id)
                 {
-                    // -AutoSplitJobs continued in a new job: later files for the same -BatchId go there.
-                    job = new DataCloudJob { Id = results[^1].BatchId, Object = job.Object, SourceName = job.SourceName, Operation = job.Operation, State = DataCloudJob.Open };
+                    // -AutoSplitJobs closed the jobs before the last one: later files for the same -BatchId go to it.
+                    var last = results[^1].BatchId;
+                    for (var k = 0; k < dataCloudSent.Count; k++)
+                    {
+                        if (dataCloudSent[k].Id != last && (dataCloudSent[k].Id == job.Id || took.Contains(dataCloudSent[k].Id)))
+                        {
+                            dataCloudSent[k] = With(dataCloudSent[k], DataCloudJob.UploadComplete);
+                        }
+                    }
+
+                    job = With(job, DataCloudJob.Open, last);
                     dataCloudJobs[requested] = job;
-                    dataCloudSent.RemoveAll(j => j.Id == current.Id);
-                    dataCloudSent.Add(job);
                 }
             }
         }
@@ -717,7 +749,17 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
         }
     }
 
-    /// <summary>The job is gone, not open, full (without -AutoSplitJobs) or was just aborted: every further file would fail the same way.</summary>
+    private static DataCloudJob With(DataCloudJob job, string state, string? id = null) =>
+        new() { Id = id ?? job.Id, Object = job.Object, SourceName = job.SourceName, Operation = job.Operation, State = state, ContentType = job.ContentType, ApiVersion = job.ApiVersion };
+
+    private void DataCloudFileFailed(string jobId, int count) =>
+        dataCloudFailed[jobId] = dataCloudFailed.GetValueOrDefault(jobId) + count;
+
+    /// <summary>
+    /// The job is gone, not open, or the session's job limits refuse a new one under -NoWait: every further file would
+    /// fail the same way. A full job (100 files, counted here or by the service) is not among them: each further
+    /// file gets its own error, and what was sent before is kept in the output.
+    /// </summary>
     private bool DataCloudEndsCommand(Exception exception, DataCloudJob job)
     {
         if (exception is not IngestionException ingestion)
@@ -732,8 +774,12 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
             return false;
         }
 
-        return DataCloudClient.IsJobFileLimitReached(ingestion)
-            || DataCloudClient.IsJobLimitReached(ingestion)
+        if (DataCloudClient.IsJobFileLimitReached(ingestion))
+        {
+            return false;
+        }
+
+        return DataCloudClient.IsJobLimitReached(ingestion)
             || (ingestion.Kind == IngestErrorKind.InvalidState && ingestion.Target is DataCloudJob)
             || BatchIsUnusable(exception, job.Id, string.Empty);
     }

@@ -89,7 +89,7 @@ public static class ErrorMapper
         // The trigger's answer never came: a request may be running, and the trigger was deliberately not repeated.
         _ when CampaignClient.IsTriggerUnconfirmed(exception) => (ErrorIds.MappingTriggerUnconfirmed, exception.Kind == IngestErrorKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.ResourceUnavailable),
         // Data Cloud: this session's own job limits (5 open, 20 an hour) under -NoWait, and a job's 101st file.
-        _ when DataCloudClient.IsJobLimitReached(exception) => (ErrorIds.JobLimitReached, ErrorCategory.LimitsExceeded),
+        _ when DataCloudClient.IsJobLimitReached(exception) => (ErrorIds.JobLimitReached, exception.Kind == IngestErrorKind.Timeout ? ErrorCategory.OperationTimeout : ErrorCategory.LimitsExceeded),
         _ when DataCloudClient.IsJobFileLimitReached(exception) => (ErrorIds.JobFileLimitReached, ErrorCategory.LimitsExceeded),
         IngestErrorKind.Authentication => (ErrorIds.AuthenticationFailed, ErrorCategory.PermissionDenied),
         IngestErrorKind.PermissionDenied => (ErrorIds.PermissionDenied, ErrorCategory.PermissionDenied),

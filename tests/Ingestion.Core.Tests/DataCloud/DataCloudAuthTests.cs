@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ingestion.Core.DataCloud;
@@ -40,6 +41,58 @@ public class DataCloudAuthTests
             DataCloudTokenProvider.FromBase64Url(parts[2]),
             HashAlgorithmName.SHA256,
             RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public async Task A_certificate_with_its_private_key_signs_the_assertion_instead_of_a_key_file()
+    {
+        using var dc = new FakeDataCloud();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ingest", dc.Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var options = dc.Options();
+        using var session = await IngestSession.ConnectAsync(
+            new DataCloudConnectionOptions
+            {
+                ClientId = options.ClientId,
+                UserName = options.UserName,
+                Certificate = certificate,
+                LoginUrl = options.LoginUrl,
+                PrimaryHandler = options.PrimaryHandler,
+                Retry = options.Retry,
+            },
+            None);
+
+        Assert.Equal(IngestPlatform.DataCloud, session.Platform);
+        var parts = Assert.Single(dc.LoginForms)["assertion"].Split('.');
+        using var publicKey = certificate.GetRSAPublicKey()!;
+        Assert.True(publicKey.VerifyData(
+            Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]),
+            DataCloudTokenProvider.FromBase64Url(parts[2]),
+            HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1));
+        Assert.Equal(1, dc.Exchanges);
+    }
+
+    [Fact]
+    public async Task A_certificate_without_a_private_key_and_a_key_file_with_a_certificate_are_refused_before_any_request()
+    {
+        using var dc = new FakeDataCloud();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ingest", dc.Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var withKey = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var publicOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(withKey.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Cert));
+        var options = dc.Options();
+
+        var noKey = await Assert.ThrowsAsync<IngestionException>(() => IngestSession.ConnectAsync(
+            new DataCloudConnectionOptions { ClientId = options.ClientId, UserName = options.UserName, Certificate = publicOnly, LoginUrl = options.LoginUrl, PrimaryHandler = options.PrimaryHandler, Retry = options.Retry },
+            None));
+        Assert.Equal(IngestErrorKind.InvalidArgument, noKey.Kind);
+        Assert.Contains("no RSA private key", noKey.Message);
+
+        var both = await Assert.ThrowsAsync<IngestionException>(() => IngestSession.ConnectAsync(
+            new DataCloudConnectionOptions { ClientId = options.ClientId, UserName = options.UserName, Certificate = withKey, PrivateKeyPath = options.PrivateKeyPath, LoginUrl = options.LoginUrl, PrimaryHandler = options.PrimaryHandler, Retry = options.Retry },
+            None));
+        Assert.Contains("not both", both.Message);
+        Assert.Empty(dc.LoginForms);
     }
 
     [Fact]

@@ -19,6 +19,50 @@ public class DataCloudCsvTests
         Assert.Equal([path], prepared.Parts);
     }
 
+    [Theory]
+    [InlineData("order_id;customer_id;amount,currency\n1;2;3,EUR\n", "';'")]
+    [InlineData("a\tb\tc\n1\t2\t3\n", "'tab'")]
+    [InlineData("a|b|c,d\n1|2|3,4\n", "'|'")]
+    public async Task A_header_with_more_of_another_delimiter_than_commas_is_refused(string csv, string named)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("semi.csv", csv);
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => DataCloudCsv.PrepareAsync(path, null, true, 1000, null, None));
+        Assert.Equal(IngestErrorKind.InvalidData, ex.Kind);
+        Assert.Contains(named, ex.Message);
+    }
+
+    [Fact]
+    public async Task Delimiters_inside_quotes_do_not_count()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("q.csv", "id,\"a;b;c\"\n1,x\n");
+        using var prepared = await DataCloudCsv.PrepareAsync(path, null, true, 1000, null, None);
+        Assert.Single(prepared.Parts);
+    }
+
+    [Theory]
+    [InlineData("id,name,amount\n1;x;3\n")]
+    [InlineData("id,name\n1,x,3\n2,y\n")]
+    [InlineData("id,name\n\n1,\"x\n,y\",9")]
+    public async Task A_first_data_row_without_the_headers_field_count_is_refused(string csv)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("rows.csv", csv);
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => DataCloudCsv.PrepareAsync(path, null, true, 1000, null, None));
+        Assert.Equal(IngestErrorKind.InvalidData, ex.Kind);
+        Assert.Contains("first data row", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_first_data_row_with_a_quoted_newline_and_no_final_newline_passes()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("ok.csv", "id,name\n1,\"x\n,y\"");
+        using var prepared = await DataCloudCsv.PrepareAsync(path, null, true, 1000, null, None);
+        Assert.Single(prepared.Parts);
+    }
+
     [Fact]
     public async Task A_large_file_is_split_at_row_boundaries_with_the_header_in_every_part()
     {

@@ -161,6 +161,35 @@ public class DataCloudJobTests
     }
 
     [Fact]
+    public async Task Listing_all_reads_every_page_by_created_date_before_returning_newest_first()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        session.DataCloud.Limiter = new DataCloudJobLimiter(TimeProvider.System, 1000, 1000);
+        for (var i = 0; i < 130; i++)
+        {
+            await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        }
+
+        var newest = await session.DataCloud.ListAllJobsAsync(null, null, descending: true, first: 3, None);
+        Assert.Equal(["job-130", "job-129", "job-128"], newest.Select(j => j.Id));
+        var lists = dc.Handler.Requests.Where(r => r.Method == HttpMethod.Get && r.Path == "/api/v1/ingest/jobs").Select(r => r.Uri.Query).ToList();
+        Assert.Equal(["?limit=100&offset=0&orderBy=createdDate", "?limit=100&offset=100&orderBy=createdDate"], lists);
+
+        // Every job is in the answer even when the caller removes each one as it goes: the pages were all read first.
+        var all = await session.DataCloud.ListAllJobsAsync(null, null, descending: false, first: null, None);
+        Assert.Equal(130, all.Count);
+        Assert.Equal("job-1", all[0].Id);
+        foreach (var job in all)
+        {
+            await session.DataCloud.AbortJobAsync(job.Id, None);
+            await session.DataCloud.DeleteJobAsync(job.Id, None);
+        }
+
+        Assert.Empty(dc.Jobs);
+    }
+
+    [Fact]
     public async Task The_101st_file_of_a_job_is_refused_or_with_auto_split_continues_in_a_new_job()
     {
         using var dc = new FakeDataCloud();
@@ -184,6 +213,95 @@ public class DataCloudJobTests
         Assert.Equal("UploadComplete", dc.Jobs[job2.Id]["state"]!.GetValue<string>());
         Assert.Single(dc.Uploads[next]);
         Assert.Contains(warnings, w => w.Contains(next, StringComparison.Ordinal) && w.Contains(job2.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_services_file_limit_refusal_keeps_the_job_and_with_auto_split_continues_in_a_new_job()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        // Another process already filled the job up to 99 files: the service refuses the second file sent here.
+        var puts = 0;
+        dc.Override = (request, _) => request.Method == HttpMethod.Put && dc.Uploads.Values.Sum(u => u.Count) >= 1 && Interlocked.Increment(ref puts) == 1
+            ? RecordingHandler.Respond(HttpStatusCode.BadRequest, "[{\"errorCode\":\"LIMIT_EXCEEDED\",\"message\":\"Job already holds 100 files\"}]")
+            : null;
+        var csv = dc.Temp.Write("a.csv", "id\n1\n");
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        await session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), None);
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), None));
+        Assert.True(DataCloudClient.IsJobFileLimitReached(ex));
+        Assert.Null(ex.Data[DataCloudClient.AbortedJobKey]);
+        Assert.Equal("Open", dc.Jobs[job.Id]["state"]!.GetValue<string>());
+        Assert.Single(dc.Uploads[job.Id]);
+        Assert.Equal(DataCloudClient.MaxFilesPerJob, session.DataCloud.FilesSentTo(job.Id));
+
+        // From now on the job counts as full here too: refused without a PUT.
+        var putsBefore = dc.Handler.Count(HttpMethod.Put, "/api/");
+        await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), None));
+        Assert.Equal(putsBefore, dc.Handler.Count(HttpMethod.Put, "/api/"));
+
+        // With -AutoSplitJobs the refused file goes to a new job, and the full one is closed with its files.
+        var job2 = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        puts = 0;
+        var results = await session.DataCloud.SendCsvAsync(job2, csv, new DataCloudUploadOptions { AutoSplitJobs = true }, None);
+        var next = Assert.Single(results).BatchId;
+        Assert.NotEqual(job2.Id, next);
+        Assert.Equal("UploadComplete", dc.Jobs[job2.Id]["state"]!.GetValue<string>());
+        Assert.Single(dc.Uploads[next]);
+    }
+
+    [Fact]
+    public async Task Completing_a_job_already_closed_returns_its_state_and_an_aborted_one_is_refused()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        await session.DataCloud.CloseJobAsync(job.Id, None);
+        var again = await session.DataCloud.CompleteJobAsync(job.Id, None);
+        Assert.Equal("UploadComplete", again.State);
+
+        var aborted = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        await session.DataCloud.AbortJobAsync(aborted.Id, None);
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CompleteJobAsync(aborted.Id, None));
+        Assert.Equal(IngestErrorKind.InvalidState, ex.Kind);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_upload_aborts_the_job_it_was_sending_to()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        var csv = dc.Temp.Write("a.csv", "id\n1\n");
+        using var cts = new CancellationTokenSource();
+        dc.Override = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Put)
+            {
+                cts.Cancel();
+                throw new OperationCanceledException(cts.Token);
+            }
+
+            return null;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), cts.Token));
+        Assert.Equal("Aborted", dc.Jobs[job.Id]["state"]!.GetValue<string>());
+
+        var kept = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        using var cts2 = new CancellationTokenSource();
+        dc.Override = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Put)
+            {
+                cts2.Cancel();
+                throw new OperationCanceledException(cts2.Token);
+            }
+
+            return null;
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(kept, csv, new DataCloudUploadOptions { KeepOpenOnError = true }, cts2.Token));
+        Assert.Equal("Open", dc.Jobs[kept.Id]["state"]!.GetValue<string>());
     }
 
     [Fact]
@@ -246,27 +364,205 @@ public class DataCloudJobTests
     }
 
     [Fact]
-    public async Task The_session_opens_at_most_five_jobs_and_a_closed_one_frees_a_slot()
+    public async Task A_closed_job_holds_its_slot_until_processed_and_the_waiting_creation_polls_it()
     {
         using var dc = new FakeDataCloud();
-        using var session = await dc.ConnectAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var session = await dc.ConnectAsync(time);
         var jobs = new List<DataCloudJob>();
         for (var i = 0; i < 5; i++)
         {
             jobs.Add(await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
         }
 
+        // UploadComplete still counts: the service runs Open, UploadComplete and InProgress jobs at once.
+        await session.DataCloud.CloseJobAsync(jobs[0].Id, None);
         var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
         Assert.True(DataCloudClient.IsJobLimitReached(ex));
         Assert.Equal(5, dc.Jobs.Count);
 
         var waits = new List<DataCloudLimitWait>();
         var sixth = session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, new SyncProgress<DataCloudLimitWait>(waits.Add), None);
-        await Task.Delay(50);
+        await Task.Delay(200);
         Assert.False(sixth.IsCompleted);
-        await session.DataCloud.CloseJobAsync(jobs[0].Id, None);
+        var polls = dc.Handler.Requests.Count(r => r.Method == HttpMethod.Get && r.Path == $"/api/v1/ingest/jobs/{jobs[0].Id}");
+        Assert.True(polls >= 1);
+
+        // Processed: the next poll sees it and frees its slot.
+        dc.Jobs[jobs[0].Id]["state"] = "JobComplete";
+        time.Advance(session.DataCloud.Limiter.PollInterval);
         Assert.Equal("Open", (await sixth.WaitAsync(TimeSpan.FromSeconds(10))).State);
-        Assert.Single(waits);
+        Assert.Contains("UploadComplete", Assert.Single(waits).Reason);
+    }
+
+    [Fact]
+    public async Task When_every_slot_is_held_by_an_open_job_the_creation_fails_at_once_naming_them()
+    {
+        using var dc = new FakeDataCloud();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var session = await dc.ConnectAsync(time);
+        var jobs = new List<DataCloudJob>();
+        for (var i = 0; i < 5; i++)
+        {
+            jobs.Add(await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
+        }
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, null, None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(DataCloudClient.IsJobLimitReached(ex));
+        Assert.All(jobs, j => Assert.Contains(j.Id, ex.Message));
+        Assert.Equal(5, dc.Jobs.Count);
+
+        // A job aborted from another process (or the UI) frees its slot: the poll finds it.
+        dc.Jobs[jobs[3].Id]["state"] = "Aborted";
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, null, None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("Open", job.State);
+        Assert.False(session.DataCloud.Limiter.IsTracked(jobs[3].Id));
+    }
+
+    [Fact]
+    public async Task A_wait_for_a_slot_ends_at_the_timeout()
+    {
+        using var dc = new FakeDataCloud();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var session = await dc.ConnectAsync(time);
+        for (var i = 0; i < 5; i++)
+        {
+            var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+            await session.DataCloud.CloseJobAsync(job.Id, None);
+        }
+
+        var sixth = session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, null, TimeSpan.FromSeconds(30), None);
+        for (var i = 0; i < 4 && !sixth.IsCompleted; i++)
+        {
+            await Task.Delay(200);
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => sixth.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(IngestErrorKind.Timeout, ex.Kind);
+        Assert.True(DataCloudClient.IsJobLimitReached(ex));
+        Assert.Equal(5, dc.Jobs.Count);
+    }
+
+    [Fact]
+    public async Task A_429_on_a_create_is_reported_through_the_limit_progress()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var posts = 0;
+        dc.Override = (request, _) => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs" && Interlocked.Increment(ref posts) == 1
+            ? RecordingHandler.Respond((HttpStatusCode)429, "[{\"errorCode\":\"LIMIT_EXCEEDED\",\"message\":\"too many jobs\"}]", r => r.Headers.TryAddWithoutValidation("Retry-After", "0"))
+            : null;
+        var waits = new List<DataCloudLimitWait>();
+        await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, false, new SyncProgress<DataCloudLimitWait>(waits.Add), None);
+        Assert.Contains("429", Assert.Single(waits).Reason);
+        Assert.NotNull(waits[0].Until);
+    }
+
+    [Fact]
+    public async Task A_create_whose_answer_was_lost_is_reconciled_with_the_job_it_made()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var posts = 0;
+        dc.Override = (request, _) =>
+        {
+            if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs" && Interlocked.Increment(ref posts) == 1)
+            {
+                // The service made the job, then the answer was lost.
+                dc.Jobs["job-900"] = new JsonObject
+                {
+                    ["id"] = "job-900", ["operation"] = "upsert", ["object"] = "orders", ["sourceName"] = "src", ["state"] = "Open",
+                    ["createdDate"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                };
+                return RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>");
+            }
+
+            return null;
+        };
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        Assert.Equal("job-900", job.Id);
+        Assert.Equal(1, posts);
+        Assert.True(session.DataCloud.Limiter.IsTracked("job-900"));
+    }
+
+    [Fact]
+    public async Task A_create_that_failed_with_a_502_and_made_nothing_is_sent_again()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var posts = 0;
+        dc.Override = (request, _) => request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs" && Interlocked.Increment(ref posts) == 1
+            ? RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>")
+            : null;
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        Assert.Equal(2, posts);
+        Assert.Single(dc.Jobs);
+        Assert.Equal(job.Id, dc.Jobs.Keys.Single());
+    }
+
+    [Fact]
+    public async Task A_lost_create_that_cannot_be_looked_up_says_a_job_may_exist()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        dc.Override = (request, _) => request.RequestUri!.AbsolutePath == "/api/v1/ingest/jobs"
+            ? RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>")
+            : null;
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None));
+        Assert.Contains("may have been created", ex.Message);
+        Assert.Contains("Get-IngestBatch -State Open", ex.RecommendedAction);
+        Assert.Equal(1, dc.Handler.Count(HttpMethod.Post, "/api/v1/ingest/jobs"));
+    }
+
+    [Fact]
+    public async Task An_upload_whose_answer_was_lost_is_not_sent_again_and_says_why()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        var csv = dc.Temp.Write("a.csv", "id\n1\n");
+        dc.Override = (request, _) => request.Method == HttpMethod.Put ? RecordingHandler.Respond(HttpStatusCode.ServiceUnavailable, "[]") : null;
+        var ex = await Assert.ThrowsAsync<IngestionException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions { KeepOpenOnError = true }, None));
+        Assert.Contains("not sent again", ex.Message);
+        Assert.Equal(1, dc.Handler.Count(HttpMethod.Put, "/api/"));
+    }
+
+    [Fact]
+    public async Task Reads_state_changes_and_deletes_are_retried_on_a_502_and_a_reset()
+    {
+        using var dc = new FakeDataCloud();
+        using var session = await dc.ConnectAsync();
+        var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
+        var failures = new Dictionary<HttpMethod, int>();
+        dc.Override = (request, _) =>
+        {
+            if (request.RequestUri!.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) && request.Method != HttpMethod.Post)
+            {
+                lock (failures)
+                {
+                    var n = failures[request.Method] = failures.GetValueOrDefault(request.Method) + 1;
+                    if (n == 1)
+                    {
+                        return RecordingHandler.Respond(HttpStatusCode.BadGateway, "<html>bad gateway</html>");
+                    }
+
+                    if (n == 2)
+                    {
+                        throw new HttpRequestException("connection reset", new IOException("reset"));
+                    }
+                }
+            }
+
+            return null;
+        };
+
+        Assert.Equal("Open", (await session.DataCloud.GetJobAsync(job.Id, None)).State);
+        Assert.Equal("UploadComplete", (await session.DataCloud.CloseJobAsync(job.Id, None)).State);
+        await session.DataCloud.DeleteJobAsync(job.Id, None);
+        Assert.Equal(3, failures[HttpMethod.Patch]);
+        Assert.Equal(3, failures[HttpMethod.Delete]);
+        Assert.False(dc.Jobs.ContainsKey(job.Id));
     }
 
     [Fact]

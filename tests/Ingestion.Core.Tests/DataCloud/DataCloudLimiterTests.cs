@@ -22,7 +22,7 @@ public class DataCloudLimiterTests
         var ex = await Assert.ThrowsAsync<IngestionException>(() => limiter.AcquireAsync(true, null, None));
         Assert.True(DataCloudClient.IsJobLimitReached(ex));
         Assert.Contains("5 Data Cloud jobs", ex.Message);
-        Assert.Contains("closed", ex.Message);
+        Assert.Contains("aborted", ex.Message);
 
         var reports = new List<DataCloudLimitWait>();
         var waiting = limiter.AcquireAsync(false, new SyncProgress(reports.Add), None);
