@@ -179,15 +179,7 @@ public sealed class BatchIngestionClient
                 return reconciled;
             }
 
-            throw new IngestionException(ex.Kind, string.Format(Messages.BatchCreateGaveUp, ex.Message, externalId), ex)
-            {
-                Target = datasetId,
-                StatusCode = ex.StatusCode,
-                ServiceErrorCode = ex.ServiceErrorCode,
-                ServiceMessage = ex.ServiceMessage,
-                RequestId = ex.RequestId,
-                RecommendedAction = ex.RecommendedAction,
-            };
+            throw ex.Restate(string.Format(Messages.BatchCreateGaveUp, ex.Message, externalId), target: datasetId);
         }
     }
 

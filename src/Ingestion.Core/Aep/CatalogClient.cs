@@ -156,16 +156,7 @@ public sealed class CatalogClient
         }
         catch (IngestionException ex)
         {
-            throw new IngestionException(ex.Kind, string.Format(Messages.DatasetCreateListingFailed, name, ex.Message), ex)
-            {
-                Target = name,
-                StatusCode = ex.StatusCode,
-                ServiceErrorCode = ex.ServiceErrorCode,
-                ServiceMessage = ex.ServiceMessage,
-                RequestId = ex.RequestId,
-                RetryAfter = ex.RetryAfter,
-                RecommendedAction = ex.RecommendedAction,
-            };
+            throw ex.Restate(string.Format(Messages.DatasetCreateListingFailed, name, ex.Message), target: name);
         }
 
         using var message = connection.Request(HttpMethod.Post, Base + "dataSets", PlatformConnection.Json(body));
@@ -223,16 +214,7 @@ public sealed class CatalogClient
                 History?.Record(made[0]);
                 return made[0];
             case 0:
-                throw new IngestionException(failure.Kind, failure.Message + " " + string.Format(Messages.DatasetCreateNotMade, name), failure)
-                {
-                    Target = name,
-                    StatusCode = failure.StatusCode,
-                    ServiceErrorCode = failure.ServiceErrorCode,
-                    ServiceMessage = failure.ServiceMessage,
-                    RequestId = failure.RequestId,
-                    RetryAfter = failure.RetryAfter,
-                    RecommendedAction = string.Format(Messages.DatasetCreateCheckAction, name),
-                };
+                throw failure.Restate(failure.Message + " " + string.Format(Messages.DatasetCreateNotMade, name), target: name, recommendedAction: string.Format(Messages.DatasetCreateCheckAction, name));
             default:
                 throw Unsettled(string.Format(Messages.DatasetCreateAmbiguous, name, failure.Message, string.Join("', '", made.Select(d => d.Id))), failure);
         }

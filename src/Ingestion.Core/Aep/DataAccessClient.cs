@@ -236,15 +236,7 @@ public sealed class DataAccessClient
         }
         catch (IngestionException ex) when (IsDiagnosticsNotEnabled(ex))
         {
-            throw new IngestionException(IngestErrorKind.InvalidState, string.Format(Messages.DiagnosticsNotEnabled, batchId), ex)
-            {
-                StatusCode = ex.StatusCode,
-                ServiceErrorCode = ex.ServiceErrorCode,
-                ServiceMessage = ex.ServiceMessage,
-                RequestId = ex.RequestId,
-                Target = batchId,
-                RecommendedAction = Messages.DiagnosticsNotEnabledAction,
-            };
+            throw ex.Restate(string.Format(Messages.DiagnosticsNotEnabled, batchId), IngestErrorKind.InvalidState, batchId, Messages.DiagnosticsNotEnabledAction);
         }
     }
 }

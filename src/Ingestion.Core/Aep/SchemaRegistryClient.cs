@@ -117,16 +117,7 @@ public sealed class SchemaRegistryClient
         catch (IngestionException ex) when (BatchIngestionClient.MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Not reconciled (the registry takes no client key), but never reported as safe to send again.
-            throw new IngestionException(ex.Kind, ex.Message + " " + string.Format(Messages.SchemaMayExist, title), ex)
-            {
-                Target = title,
-                StatusCode = ex.StatusCode,
-                ServiceErrorCode = ex.ServiceErrorCode,
-                ServiceMessage = ex.ServiceMessage,
-                RequestId = ex.RequestId,
-                RetryAfter = ex.RetryAfter,
-                RecommendedAction = string.Format(Messages.SchemaMayExistAction, title),
-            };
+            throw ex.Restate(ex.Message + " " + string.Format(Messages.SchemaMayExist, title), target: title, recommendedAction: string.Format(Messages.SchemaMayExistAction, title));
         }
 
         var status = (int)response.StatusCode;

@@ -433,15 +433,7 @@ public sealed class DataCloudClient : IDataCloudTransport
         }
         catch (IngestionException ex) when (MayHaveReachedService(ex) && !cancellationToken.IsCancellationRequested)
         {
-            throw new IngestionException(ex.Kind, ex.Message + " " + string.Format(Messages.DcUploadMayHaveArrived, path, jobId), ex)
-            {
-                StatusCode = ex.StatusCode,
-                ServiceErrorCode = ex.ServiceErrorCode,
-                ServiceMessage = ex.ServiceMessage,
-                RequestId = ex.RequestId,
-                Target = ex.Target,
-                RecommendedAction = Messages.DcUploadMayHaveArrivedAction,
-            };
+            throw ex.Restate(ex.Message + " " + string.Format(Messages.DcUploadMayHaveArrived, path, jobId), recommendedAction: Messages.DcUploadMayHaveArrivedAction);
         }
 
         filesSent.AddOrUpdate(jobId, 1, static (_, n) => n + 1);
@@ -626,29 +618,13 @@ public sealed class DataCloudClient : IDataCloudTransport
             // Not the caller's token: a Ctrl+C mid-upload must still not leave the job half-loaded and open.
             using var cts = new CancellationTokenSource(retry.OverallTimeout);
             await AbortJobAsync(job.Id, cts.Token).ConfigureAwait(false);
-            var aborted = new IngestionException(failure.Kind, failure.Message + " " + string.Format(Messages.DcJobAbortedAfterFailure, job.Id, shown), failure)
-            {
-                StatusCode = failure.StatusCode,
-                ServiceErrorCode = failure.ServiceErrorCode,
-                ServiceMessage = failure.ServiceMessage,
-                RequestId = failure.RequestId,
-                Target = failure.Target,
-                RecommendedAction = failure.RecommendedAction,
-            };
+            var aborted = failure.Restate(failure.Message + " " + string.Format(Messages.DcJobAbortedAfterFailure, job.Id, shown));
             aborted.Data[AbortedJobKey] = job.Id;
             return aborted;
         }
         catch (Exception ex) when (ex is IngestionException or OperationCanceledException)
         {
-            return new IngestionException(failure.Kind, failure.Message + " " + string.Format(Messages.DcJobAbortFailed, job.Id, shown, ex.Message), failure)
-            {
-                StatusCode = failure.StatusCode,
-                ServiceErrorCode = failure.ServiceErrorCode,
-                ServiceMessage = failure.ServiceMessage,
-                RequestId = failure.RequestId,
-                Target = failure.Target,
-                RecommendedAction = failure.RecommendedAction,
-            };
+            return failure.Restate(failure.Message + " " + string.Format(Messages.DcJobAbortFailed, job.Id, shown, ex.Message));
         }
     }
 

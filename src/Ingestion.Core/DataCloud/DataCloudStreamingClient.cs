@@ -275,15 +275,7 @@ public sealed class DataCloudStreamingClient
         catch (IngestionException ex)
         {
             // Names the records, so the caller can find them in its input and send them again.
-            throw new IngestionException(ex.Kind, string.Format(Messages.RecordsNotAccepted, body.FirstIndex, body.LastIndex, sourceName, objectName, ex.Message), ex)
-            {
-                StatusCode = ex.StatusCode,
-                ServiceErrorCode = ex.ServiceErrorCode,
-                ServiceMessage = ex.ServiceMessage,
-                RequestId = ex.RequestId,
-                RecommendedAction = ex.RecommendedAction,
-                Target = body.ToString(),
-            };
+            throw ex.Restate(string.Format(Messages.RecordsNotAccepted, body.FirstIndex, body.LastIndex, sourceName, objectName, ex.Message), target: body.ToString());
         }
 
         using (response)

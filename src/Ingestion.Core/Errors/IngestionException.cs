@@ -38,4 +38,20 @@ public sealed class IngestionException : Exception
 
     /// <summary>What the user can do about it, when the engine knows.</summary>
     public string? RecommendedAction { get; init; }
+
+    /// <summary>
+    /// This failure told again with what the caller knows: a new message (and, when given, another kind, target or
+    /// recommended action) over the same status, service error, request id and Retry-After; this one is the inner exception.
+    /// </summary>
+    public IngestionException Restate(string message, IngestErrorKind? kind = null, object? target = null, string? recommendedAction = null) =>
+        new(kind ?? Kind, message, this)
+        {
+            StatusCode = StatusCode,
+            ServiceErrorCode = ServiceErrorCode,
+            ServiceMessage = ServiceMessage,
+            RequestId = RequestId,
+            RetryAfter = RetryAfter,
+            Target = target ?? Target,
+            RecommendedAction = recommendedAction ?? RecommendedAction,
+        };
 }
