@@ -158,3 +158,86 @@ Describe 'Secrets scan' {
         $everything | Should -Not -Match 'Bearer\s+\S'
     }
 }
+
+Describe 'Secrets scan, Data Cloud' {
+    BeforeAll {
+        $script:keyText = Get-Content -Raw -LiteralPath $emulator.PrivateKeyPath
+        # The PEM body lines: any one of them in the output would be key material.
+        $script:keyLines = @($keyText -split "`r?`n" | Where-Object { $_ -and $_ -notmatch '^-----' })
+        $script:coreTokenShape = '[0-9A-Za-z]{15}![A-Za-z0-9_-]{64}'
+        $script:jwtShape = 'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+'
+
+        # The two token calls made by hand with the emulator's key: what the tokens a session holds look like.
+        function Get-DataCloudTokens {
+            $rsa = [System.Security.Cryptography.RSA]::Create()
+            $rsa.ImportFromPem($keyText)
+            $b64 = { param([byte[]] $b) [Convert]::ToBase64String($b).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+            $audience = $emulator.LoginUrl.ToString().TrimEnd('/')
+            $claims = @{ iss = $emulator.ClientId; sub = $emulator.UserName; aud = $audience; exp = [DateTimeOffset]::UtcNow.AddMinutes(3).ToUnixTimeSeconds() } | ConvertTo-Json -Compress
+            $unsigned = (& $b64 ([Text.Encoding]::UTF8.GetBytes('{"alg":"RS256"}'))) + '.' + (& $b64 ([Text.Encoding]::UTF8.GetBytes($claims)))
+            $signature = $rsa.SignData([Text.Encoding]::ASCII.GetBytes($unsigned), [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $core = Invoke-RestMethod -Method Post -Uri "$audience/services/oauth2/token" -Body @{ grant_type = 'urn:ietf:params:oauth:grant-type:jwt-bearer'; assertion = "$unsigned.$(& $b64 $signature)" }
+            $cdp = Invoke-RestMethod -Method Post -Uri "$($core.instance_url.TrimEnd('/'))/services/a360/token" -Body @{ grant_type = 'urn:salesforce:grant-type:external:cdp'; subject_token = $core.access_token; subject_token_type = 'urn:ietf:params:oauth:token-type:access_token' }
+            $core.access_token, $cdp.access_token
+        }
+
+        $script:direct = @(Get-DataCloudTokens)
+        $csv = Join-Path $TestDrive 'orders.csv'
+        'order_id,customer_id,amount,currency,created', 'S-1,C-1,1.5,EUR,2024-06-01T10:00:00.000Z' | Set-Content -LiteralPath $csv
+
+        $Error.Clear()
+        $script:dcStreams = & {
+            $VerbosePreference = 'Continue'
+            $DebugPreference = 'Continue'
+            $ErrorActionPreference = 'Continue'
+            $session = $emulator | Connect-IngestService -Platform DataCloud -PassThru -Verbose -Debug
+            $session | Format-List * -Force | Out-String
+            $session.ToString()
+            New-IngestBatch -Object orders -SourceName emulator_connector -Verbose -Debug |
+                Send-IngestFile -LiteralPath $csv -PassThru -Verbose -Debug |
+                Complete-IngestBatch -Wait -TimeoutSec 60 -Verbose -Debug | Format-List * -Force | Out-String
+            [pscustomobject]@{ order_id = 'S-2'; customer_id = 'C-2'; amount = 2; currency = 'EUR'; created = '2024-06-01T10:00:00.000Z' } |
+                Send-IngestRecord -Object orders -SourceName emulator_connector -Verbose -Debug | Format-List * -Force | Out-String
+            Remove-IngestRecord -Object orders -SourceName emulator_connector -Id 'S-2' -Confirm:$false -Verbose -Debug
+            # Failing calls: a job that is not there, and a login with another consumer key.
+            Get-IngestStatus -BatchId '750NOSUCHJOB0000' -Session $session -Verbose -Debug
+            try { Connect-IngestService -Platform DataCloud -ClientId 'not-the-consumer-key' -UserName $emulator.UserName -PrivateKeyPath $emulator.PrivateKeyPath -LoginUrl $emulator.LoginUrl -Verbose -Debug } catch { $_ }
+            Disconnect-IngestService -Session $session -Verbose -Debug
+        } *>&1
+        $emulator | Connect-IngestService
+
+        $text = [Text.StringBuilder]::new()
+        foreach ($item in $dcStreams) {
+            $null = $text.AppendLine(($item | Out-String -Width 4096))
+            if ($item -is [System.Management.Automation.ErrorRecord]) {
+                $null = $text.AppendLine($item.Exception.ToString()).AppendLine("$($item.TargetObject)")
+            }
+        }
+        foreach ($record in $Error) {
+            $null = $text.AppendLine($record.Exception.ToString()).AppendLine(($record | Format-List * -Force | Out-String -Width 4096))
+        }
+        $script:dcEverything = $text.ToString()
+    }
+
+    It 'captured a Data Cloud run with its verbose lines and errors' {
+        $dcStreams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Should -Not -BeNullOrEmpty
+        $dcStreams | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Should -Not -BeNullOrEmpty
+        $dcEverything | Should -Match 'JobComplete'
+        $dcEverything | Should -Match 'invalid_client_id'
+    }
+
+    It 'the patterns find real tokens and key lines (so a miss below means none were written)' {
+        $direct[0] | Should -Match $coreTokenShape
+        $direct[1] | Should -Match $jwtShape
+        $keyLines.Count | Should -BeGreaterThan 5
+        ($keyLines | Where-Object { $keyText.Contains($_) }).Count | Should -Be $keyLines.Count
+    }
+
+    It 'writes no token, assertion or key material to any stream or error record' {
+        [regex]::Matches($dcEverything, $coreTokenShape).Count | Should -Be 0
+        [regex]::Matches($dcEverything, $jwtShape).Count | Should -Be 0
+        foreach ($line in $keyLines) { $dcEverything.Contains($line) | Should -BeFalse }
+        $dcEverything | Should -Not -Match 'PRIVATE KEY'
+        $dcEverything | Should -Not -Match 'Bearer [A-Za-z0-9]'
+    }
+}
