@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Ingestion.Emulator.Catalog;
 using Ingestion.Emulator.Hosting;
 using Ingestion.Emulator.State;
 
@@ -13,7 +15,6 @@ internal static class CampaignBatches
 {
     public const string DatasetNamePrefix = "Campaign XDM mapping ";
     public const string SchemaId = "https://ns.adobe.com/emulator/schemas/demo-profile";
-    private const string SchemaContentType = "application/vnd.adobe.xed+json;version=1";
     private static readonly SemaphoreSlim DatasetGate = new(1, 1);
 
     /// <summary>Writes the request's batch to Catalog as failed; a request without a batch has nothing to write.</summary>
@@ -55,21 +56,13 @@ internal static class CampaignBatches
                 return existing;
             }
 
-            var now = emulator.Time.GetUtcNow();
-            var dataset = new DatasetState
+            var body = new JsonObject
             {
-                Id = Ids.NewDatasetId(now),
-                Name = name,
-                Description = $"Where Campaign tenant '{request.Tenant}' exports XDM mapping '{request.MappingId}' (made by the emulator).",
-                SchemaRef = new DatasetSchemaRef(SchemaId, SchemaContentType),
-                ImsOrg = emulator.Credentials.OrganizationId,
-                Created = now.ToUnixTimeMilliseconds(),
-                Updated = now.ToUnixTimeMilliseconds(),
-                CreatedClient = emulator.Credentials.ClientId,
-                CreatedUser = emulator.TechnicalAccount,
+                ["name"] = name,
+                ["description"] = $"Where Campaign tenant '{request.Tenant}' exports XDM mapping '{request.MappingId}' (made by the emulator).",
+                ["schemaRef"] = new JsonObject { ["id"] = SchemaId, ["contentType"] = DatasetEndpoints.DefaultSchemaContentType },
             };
-            await emulator.Datasets.AddAsync(dataset, ct);
-            return dataset;
+            return await DatasetEndpoints.CreateDatasetAsync(emulator, body, id: null, ct);
         }
         finally
         {
