@@ -380,8 +380,8 @@ public sealed class SendIngestFileCommand : IngestSessionCmdlet
                 continue;
             }
 
-            var options = Upload with { ChunkThreshold = 0, ChunkSize = journal.ChunkSize > 0 ? journal.ChunkSize : ChunkSize };
-            StartUpload(session, file, tally, journal.BatchId, journal.DatasetId, journal.RemoteName, options, resumed: true);
+            // Chunked whatever its size now; the engine keeps the chunk size the journal records.
+            StartUpload(session, file, tally, journal.BatchId, journal.DatasetId, journal.RemoteName, Upload with { ChunkThreshold = 0 }, resumed: true);
         }
     }
 

@@ -274,33 +274,29 @@ public class DataCloudJobTests
         using var session = await dc.ConnectAsync();
         var job = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
         var csv = dc.Temp.Write("a.csv", "id\n1\n");
-        using var cts = new CancellationTokenSource();
-        dc.Override = (request, _) =>
-        {
-            if (request.Method == HttpMethod.Put)
-            {
-                cts.Cancel();
-                throw new OperationCanceledException(cts.Token);
-            }
 
-            return null;
-        };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(job, csv, new DataCloudUploadOptions(), cts.Token));
+        // Ctrl+C while the file is on its way: the caller's token is cancelled during the PUT.
+        async Task CancelDuringPutAsync(DataCloudJob target, DataCloudUploadOptions options)
+        {
+            using var cts = new CancellationTokenSource();
+            dc.Override = (request, _) =>
+            {
+                if (request.Method == HttpMethod.Put)
+                {
+                    cts.Cancel();
+                    throw new OperationCanceledException(cts.Token);
+                }
+
+                return null;
+            };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(target, csv, options, cts.Token));
+        }
+
+        await CancelDuringPutAsync(job, new DataCloudUploadOptions());
         Assert.Equal("Aborted", dc.Jobs[job.Id]["state"]!.GetValue<string>());
 
         var kept = await session.DataCloud.CreateJobAsync("orders", "src", DataCloudOperation.Upsert, true, null, None);
-        using var cts2 = new CancellationTokenSource();
-        dc.Override = (request, _) =>
-        {
-            if (request.Method == HttpMethod.Put)
-            {
-                cts2.Cancel();
-                throw new OperationCanceledException(cts2.Token);
-            }
-
-            return null;
-        };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.DataCloud.SendCsvAsync(kept, csv, new DataCloudUploadOptions { KeepOpenOnError = true }, cts2.Token));
+        await CancelDuringPutAsync(kept, new DataCloudUploadOptions { KeepOpenOnError = true });
         Assert.Equal("Open", dc.Jobs[kept.Id]["state"]!.GetValue<string>());
     }
 
